@@ -1,0 +1,65 @@
+/**
+ * GatePay request and callback signing (rule in /work/shared/PROVIDERS.md, "GatePay").
+ *
+ * Worked example, pinned in sign.test.ts and reproducible with
+ * `printf '1700000000000\nabc123XYZ\n{"merchantTradeNo":"M20240001"}\n' | openssl dgst -sha512 -hmac gatepay-test-secret`:
+ *
+ *   secret    = "gatepay-test-secret"
+ *   timestamp = "1700000000000"
+ *   nonce     = "abc123XYZ"
+ *   body      = '{"merchantTradeNo":"M20240001"}'
+ *   signature = "6f002ef62f82d91c865fc4501c839cce649d400cce26fe5ec763985a0eb4ed90"
+ *             + "bffb8be38cde22a9bbdffdc79d4551f2a0d621969b1c577af588993ca9ebe1f4"
+ *
+ * Some GatePay doc pages say HMAC-SHA256 / 64 hex characters; their own examples are SHA-512, and so
+ * is this.
+ */
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../core/constant-time.js";
+
+/** The parts of a GatePay request or callback that the signature covers. */
+export interface GatePaySignedParts {
+  /** Epoch milliseconds as a decimal string, exactly as sent in `X-GatePay-Timestamp`. */
+  readonly timestamp: string;
+  /** Exactly as sent in `X-GatePay-Nonce`. */
+  readonly nonce: string;
+  /** The exact body text sent or received; GatePay does not canonicalize it. */
+  readonly body: string;
+}
+
+/** Signing input: the signed parts plus the merchant's Payment API Secret. */
+export interface GatePaySignParams extends GatePaySignedParts {
+  readonly secret: string;
+}
+
+/** Verification input: the signing input plus the received `X-GatePay-Signature`. */
+export interface GatePayVerifyParams extends GatePaySignParams {
+  readonly signature: string;
+}
+
+/** Builds the string GatePay signs; the trailing newline is present even for an empty body. */
+export function gatePaySignString({ timestamp, nonce, body }: GatePaySignedParts): string {
+  return `${timestamp}\n${nonce}\n${body}\n`;
+}
+
+/** Computes `X-GatePay-Signature`: 128 lowercase hex characters. */
+export function signGatePay({ secret, timestamp, nonce, body }: GatePaySignParams): string {
+  return createHmac("sha512", Buffer.from(secret, "utf8"))
+    .update(gatePaySignString({ timestamp, nonce, body }), "utf8")
+    .digest("hex");
+}
+
+/** Checks a request, response or webhook signature in constant time; false, never a throw, on any mismatch. */
+export function verifyGatePaySignature({
+  secret,
+  timestamp,
+  nonce,
+  body,
+  signature,
+}: GatePayVerifyParams): boolean {
+  // Header values reach us from untyped JS and HTTP layers; a missing header must be a "no", not a crash.
+  if (typeof signature !== "string") {
+    return false;
+  }
+  return constantTimeEqual(signGatePay({ secret, timestamp, nonce, body }), signature);
+}

@@ -1,0 +1,102 @@
+/**
+ * TEST KEY — never use for real traffic.
+ *
+ * Throwaway RSA-2048 key pairs generated with
+ * `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048` solely for the PayerMax
+ * known-answer tests. The private keys are public by being in this repository, so any signature they
+ * make proves nothing. The bare Base64 forms are DER without PEM armour, the way PayerMax merchants
+ * often hold keys (`openssl pkcs8 -topk8 -nocrypt -outform DER`, `openssl pkey -pubin -outform DER`).
+ */
+
+/** TEST KEY — never use for real traffic. PKCS#8 PEM. */
+export const TEST_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCo1WqH/BGRyaJB
+BZUvgvSwvo3atQHeZkWMlkP7F7gAqkTFPlezFXIAkPd8inItK9fIae9NwXqVlTWf
+9Sifc2MuiHflWBMKasL0n6fhunqdVe2ilTbplboJ+HAKQUtT+VXIUC7KsI3ek4HO
+LddzgMgodOtaFLNttCeDPYoBg8CAzchRLvA6ayKw/Fb3YIsgOqyaAwtfTiOAsmET
+aySVRTe8+CPsyfAMjQL5pCfALCYeU19cP6b4LbePDvoXDVg19qY3m4xTkk0JSoJj
+HnJm8ILJDe0EOrGWNO5A/kSXAzSvTbAr3vn902dS2aHxIHLbi2FyhVPolAYIoOiy
+5pz1G74rAgMBAAECggEADQkeJq3sacFT13zHwuynDObhmAN5LfbfVtZntrR80gK5
+6/3/LBLmg8Tg2IshLq8S0MtEUIO1F2VdlK8LbTUUPgyhlghU8m1Bn6NpUgq7NEVL
+fRqgeN+R7WDy8aL1K61cLx4cLS0wy82MbHyda0vqggLCnmie9yqKRHe7ajHshDIY
+zLv6ppJULciNbKDhkMdi9rNRk3H0/mxs1IfyObXngkFbFjxGhXSLyal4BRcBmSYT
+u8sOflSscPJJGGOUnek66RyHVWoEqf7BEre5gC/BF684+ywGvA5pmllpD/5cA6e1
+eTEVWyPSOuN80uA9WTfCHusJnkNd5wBju1iBceffeQKBgQDRDJseHoCb2xpWZeqy
+nzaYy4fW93MA8nhL1pslNjbgmPVdy0D6Ga8jaZnHdba999RA3tIQejj6/xdad6zb
+UQNTndXML+LWb4pdmCqkVbtzp+6ug0z77TtivqZLn9n9dAUNDXH8vQdFr/IPxVL3
++kougwkyNj4G8Y7iggv9WLU/4wKBgQDOwJgpi2BKvJxPvtdKgn7hyC74D7+hmle6
+Ikc6yeJj5uhiEiBqL+Mgq0BEfNYx3Mz0owSyRcz5B14qhhzPkSSEYYhUaCitb7uq
+/oad2kL+P/4RVyy4skqa94dpdNHskoiIhc1lDm3j7c4ScZDPGOkUxMwtIBNWnFHZ
+ZmnqVFtLGQKBgBegdBuoWOLElap0JF2Bzxrfzf+GwhG2VdBEdg5znSovP3QVV8es
+hXXcJow7iqbXzr5yMI26MpxznkEUS44SDu0xZouIUfvoaVwAqbkfE2uT7E7++gFz
+I4YahBMCAxI5PaTnAx4MgzjmFNahd6odOKsfFjf9l28TeBGznwVINFv/AoGAcmTj
+jBD+zTtAbWsVKbe8RmaBfmUQTXTdVzKCIMf1B/uJ1kFbSAWI8Nlv7LT5uosFp9HO
+1miCecMW2gZsSHhxMQHZ8YHUB+pLdtfvWcWazZxQkf2e0+5qEwYkGTg2smN9QbRu
+qZxrNvKr006cpcmNpR0iL1GRAZnqO5RLxAi6nnkCgYAzkTLwUWsPD4/J40mewUhq
+ui1421KJivf2XcbzAS6dYzoVI4NL3Wx16x7MOZcfn1fs8RH3+x80UQD+gL1s1jlG
+e6daRpX79OQdjvvgF0UvTL+S7Ug1ViGhzdFI0fhFaN6c5TQP3KsKZuhq5XbDTECx
+gE9GLqxAwFZlfcbJ/HgSgA==
+-----END PRIVATE KEY-----
+`;
+
+/** TEST KEY — never use for real traffic. The same key as PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`). */
+export const TEST_PRIVATE_KEY_PKCS1_PEM = `-----BEGIN RSA PRIVATE KEY-----
+MIIEogIBAAKCAQEAqNVqh/wRkcmiQQWVL4L0sL6N2rUB3mZFjJZD+xe4AKpExT5X
+sxVyAJD3fIpyLSvXyGnvTcF6lZU1n/Uon3NjLoh35VgTCmrC9J+n4bp6nVXtopU2
+6ZW6CfhwCkFLU/lVyFAuyrCN3pOBzi3Xc4DIKHTrWhSzbbQngz2KAYPAgM3IUS7w
+OmsisPxW92CLIDqsmgMLX04jgLJhE2sklUU3vPgj7MnwDI0C+aQnwCwmHlNfXD+m
++C23jw76Fw1YNfamN5uMU5JNCUqCYx5yZvCCyQ3tBDqxljTuQP5ElwM0r02wK975
+/dNnUtmh8SBy24thcoVT6JQGCKDosuac9Ru+KwIDAQABAoIBAA0JHiat7GnBU9d8
+x8Lspwzm4ZgDeS3231bWZ7a0fNICuev9/ywS5oPE4NiLIS6vEtDLRFCDtRdlXZSv
+C201FD4MoZYIVPJtQZ+jaVIKuzRFS30aoHjfke1g8vGi9SutXC8eHC0tMMvNjGx8
+nWtL6oICwp5onvcqikR3u2ox7IQyGMy7+qaSVC3IjWyg4ZDHYvazUZNx9P5sbNSH
+8jm154JBWxY8RoV0i8mpeAUXAZkmE7vLDn5UrHDySRhjlJ3pOukch1VqBKn+wRK3
+uYAvwRevOPssBrwOaZpZaQ/+XAOntXkxFVsj0jrjfNLgPVk3wh7rCZ5DXecAY7tY
+gXHn33kCgYEA0QybHh6Am9saVmXqsp82mMuH1vdzAPJ4S9abJTY24Jj1XctA+hmv
+I2mZx3W2vffUQN7SEHo4+v8XWnes21EDU53VzC/i1m+KXZgqpFW7c6furoNM++07
+Yr6mS5/Z/XQFDQ1x/L0HRa/yD8VS9/pKLoMJMjY+BvGO4oIL/Vi1P+MCgYEAzsCY
+KYtgSrycT77XSoJ+4cgu+A+/oZpXuiJHOsniY+boYhIgai/jIKtARHzWMdzM9KME
+skXM+QdeKoYcz5EkhGGIVGgorW+7qv6GndpC/j/+EVcsuLJKmveHaXTR7JKIiIXN
+ZQ5t4+3OEnGQzxjpFMTMLSATVpxR2WZp6lRbSxkCgYAXoHQbqFjixJWqdCRdgc8a
+383/hsIRtlXQRHYOc50qLz90FVfHrIV13CaMO4qm186+cjCNujKcc55BFEuOEg7t
+MWaLiFH76GlcAKm5HxNrk+xO/voBcyOGGoQTAgMSOT2k5wMeDIM45hTWoXeqHTir
+HxY3/ZdvE3gRs58FSDRb/wKBgHJk44wQ/s07QG1rFSm3vEZmgX5lEE103VcygiDH
+9Qf7idZBW0gFiPDZb+y0+bqLBafRztZognnDFtoGbEh4cTEB2fGB1AfqS3bX71nF
+ms2cUJH9ntPuahMGJBk4NrJjfUG0bqmcazbyq9NOnKXJjaUdIi9RkQGZ6juUS8QI
+up55AoGAM5Ey8FFrDw+PyeNJnsFIaroteNtSiYr39l3G8wEunWM6FSODS91sdese
+zDmXH59X7PER9/sfNFEA/oC9bNY5RnunWkaV+/TkHY774BdFL0y/ku1INVYhoc3R
+SNH4RWjenOU0D9yrCmboauV2w0xAsYBPRi6sQMBWZX3Gyfx4EoA=
+-----END RSA PRIVATE KEY-----
+`;
+
+/** TEST KEY — never use for real traffic. The same key as bare Base64 PKCS#8 DER. */
+export const TEST_PRIVATE_KEY_BASE64 =
+  "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCo1WqH/BGRyaJBBZUvgvSwvo3atQHeZkWMlkP7F7gAqkTFPlezFXIAkPd8inItK9fIae9NwXqVlTWf9Sifc2MuiHflWBMKasL0n6fhunqdVe2ilTbplboJ+HAKQUtT+VXIUC7KsI3ek4HOLddzgMgodOtaFLNttCeDPYoBg8CAzchRLvA6ayKw/Fb3YIsgOqyaAwtfTiOAsmETaySVRTe8+CPsyfAMjQL5pCfALCYeU19cP6b4LbePDvoXDVg19qY3m4xTkk0JSoJjHnJm8ILJDe0EOrGWNO5A/kSXAzSvTbAr3vn902dS2aHxIHLbi2FyhVPolAYIoOiy5pz1G74rAgMBAAECggEADQkeJq3sacFT13zHwuynDObhmAN5LfbfVtZntrR80gK56/3/LBLmg8Tg2IshLq8S0MtEUIO1F2VdlK8LbTUUPgyhlghU8m1Bn6NpUgq7NEVLfRqgeN+R7WDy8aL1K61cLx4cLS0wy82MbHyda0vqggLCnmie9yqKRHe7ajHshDIYzLv6ppJULciNbKDhkMdi9rNRk3H0/mxs1IfyObXngkFbFjxGhXSLyal4BRcBmSYTu8sOflSscPJJGGOUnek66RyHVWoEqf7BEre5gC/BF684+ywGvA5pmllpD/5cA6e1eTEVWyPSOuN80uA9WTfCHusJnkNd5wBju1iBceffeQKBgQDRDJseHoCb2xpWZeqynzaYy4fW93MA8nhL1pslNjbgmPVdy0D6Ga8jaZnHdba999RA3tIQejj6/xdad6zbUQNTndXML+LWb4pdmCqkVbtzp+6ug0z77TtivqZLn9n9dAUNDXH8vQdFr/IPxVL3+kougwkyNj4G8Y7iggv9WLU/4wKBgQDOwJgpi2BKvJxPvtdKgn7hyC74D7+hmle6Ikc6yeJj5uhiEiBqL+Mgq0BEfNYx3Mz0owSyRcz5B14qhhzPkSSEYYhUaCitb7uq/oad2kL+P/4RVyy4skqa94dpdNHskoiIhc1lDm3j7c4ScZDPGOkUxMwtIBNWnFHZZmnqVFtLGQKBgBegdBuoWOLElap0JF2Bzxrfzf+GwhG2VdBEdg5znSovP3QVV8eshXXcJow7iqbXzr5yMI26MpxznkEUS44SDu0xZouIUfvoaVwAqbkfE2uT7E7++gFzI4YahBMCAxI5PaTnAx4MgzjmFNahd6odOKsfFjf9l28TeBGznwVINFv/AoGAcmTjjBD+zTtAbWsVKbe8RmaBfmUQTXTdVzKCIMf1B/uJ1kFbSAWI8Nlv7LT5uosFp9HO1miCecMW2gZsSHhxMQHZ8YHUB+pLdtfvWcWazZxQkf2e0+5qEwYkGTg2smN9QbRuqZxrNvKr006cpcmNpR0iL1GRAZnqO5RLxAi6nnkCgYAzkTLwUWsPD4/J40mewUhqui1421KJivf2XcbzAS6dYzoVI4NL3Wx16x7MOZcfn1fs8RH3+x80UQD+gL1s1jlGe6daRpX79OQdjvvgF0UvTL+S7Ug1ViGhzdFI0fhFaN6c5TQP3KsKZuhq5XbDTECxgE9GLqxAwFZlfcbJ/HgSgA==";
+
+/** TEST KEY — never use for real traffic. SPKI PEM of the public half of TEST_PRIVATE_KEY_PEM. */
+export const TEST_PUBLIC_KEY_PEM = `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqNVqh/wRkcmiQQWVL4L0
+sL6N2rUB3mZFjJZD+xe4AKpExT5XsxVyAJD3fIpyLSvXyGnvTcF6lZU1n/Uon3Nj
+Loh35VgTCmrC9J+n4bp6nVXtopU26ZW6CfhwCkFLU/lVyFAuyrCN3pOBzi3Xc4DI
+KHTrWhSzbbQngz2KAYPAgM3IUS7wOmsisPxW92CLIDqsmgMLX04jgLJhE2sklUU3
+vPgj7MnwDI0C+aQnwCwmHlNfXD+m+C23jw76Fw1YNfamN5uMU5JNCUqCYx5yZvCC
+yQ3tBDqxljTuQP5ElwM0r02wK975/dNnUtmh8SBy24thcoVT6JQGCKDosuac9Ru+
+KwIDAQAB
+-----END PUBLIC KEY-----
+`;
+
+/** TEST KEY — never use for real traffic. The same public key as bare Base64 SPKI DER. */
+export const TEST_PUBLIC_KEY_BASE64 =
+  "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqNVqh/wRkcmiQQWVL4L0sL6N2rUB3mZFjJZD+xe4AKpExT5XsxVyAJD3fIpyLSvXyGnvTcF6lZU1n/Uon3NjLoh35VgTCmrC9J+n4bp6nVXtopU26ZW6CfhwCkFLU/lVyFAuyrCN3pOBzi3Xc4DIKHTrWhSzbbQngz2KAYPAgM3IUS7wOmsisPxW92CLIDqsmgMLX04jgLJhE2sklUU3vPgj7MnwDI0C+aQnwCwmHlNfXD+m+C23jw76Fw1YNfamN5uMU5JNCUqCYx5yZvCCyQ3tBDqxljTuQP5ElwM0r02wK975/dNnUtmh8SBy24thcoVT6JQGCKDosuac9Ru+KwIDAQAB";
+
+/** TEST KEY — never use for real traffic. SPKI PEM of an unrelated second key pair (private half discarded). */
+export const OTHER_TEST_PUBLIC_KEY_PEM = `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlbITBWYxWewrIlWd0kKK
+GmmaqztTwA0Tq8moOFUgpylejVsERINGPEoYTvmT+Xiaw/CwCLG2vt6ULcshigwq
+NqbscpkAX3ZSX9SF26GyrTm2PumrE2kVQpsk7wm1BHnVYIu8k98CsUox5z7uOFBl
+2WWpETc2w+anzKSf3a0RUXmBEUNYwrdAINrhrLvmwOg4+XfEUrnbJXJYxP5lrdf3
+JvwYJMNaYGkuuICsGZUm0RO9Aj/JozI3dpcGKyNVqhPB+PLQM1iwz5J93zZJml+0
+udVVnUm5bltPMsG49r2a7cu0wfsuWqbbT6ZW7YtkjGKtRCLoja84s/BzwZ6qptje
+JQIDAQAB
+-----END PUBLIC KEY-----
+`;
