@@ -1,0 +1,174 @@
+// Compiles the request and response schemas of every operation into standalone Ajv validators, so
+// the clients validate against the spec with small generated functions and no schema interpreter.
+import { _, Ajv, type KeywordCxt } from "ajv";
+import standaloneModule from "ajv/dist/standalone/index.js";
+
+// A CommonJS module: under NodeNext its default import is the module object, whose `default` is the function.
+const standaloneCode = standaloneModule.default;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "patch"] as const;
+
+/** The keyword our specs use for GatePay's "up to 32 bytes": a byte count, not a character count. */
+export const MAX_BYTES_KEYWORD = "x-max-bytes";
+
+// Formats are checked with patterns compiled into the validator (no runtime format library).
+const IPV4 = "^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$";
+const IPV6 =
+  "^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?|([0-9A-Fa-f]{1,4}:){6}" +
+  IPV4.slice(1, -1) +
+  "|(([0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,5})?" +
+  IPV4.slice(1, -1) +
+  ")$";
+const FORMAT_PATTERNS: Record<string, string> = { ipv4: IPV4, ipv6: IPV6 };
+// Annotation-only formats: int64 is already `type: integer`; the rest describe, they do not constrain.
+const ANNOTATION_FORMATS = new Set(["int64", "int32", "date-time"]);
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Rewrites a spec schema into plain JSON Schema for Ajv: refs, formats, OpenAPI-only keywords. */
+function toJsonSchema(schema: Json, options: { openEnums: boolean }): Json {
+  if (Array.isArray(schema)) return schema.map((item) => toJsonSchema(item, options));
+  if (!isObject(schema)) return schema;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "example" || key === "examples" || key === "description" || key === "summary") continue;
+    if (key.startsWith("x-") && key !== MAX_BYTES_KEYWORD) continue;
+    if (key === "$ref" && typeof value === "string") {
+      out.$ref = value.replace("#/components/schemas/", "defs#/$defs/");
+    } else if (key === "format" && typeof value === "string") {
+      const pattern = FORMAT_PATTERNS[value];
+      if (pattern) out.pattern = pattern;
+      else if (!ANNOTATION_FORMATS.has(value))
+        throw new Error(`format ${value}: no validator is defined for it`);
+    } else if (key === "enum" && options.openEnums) {
+      // Providers add enum values without notice; responses keep them as data (the client maps unknowns).
+    } else if (key === "properties" && isObject(value)) {
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, toJsonSchema(sub, options)]),
+      );
+    } else {
+      out[key] = toJsonSchema(value, options);
+    }
+  }
+  return out;
+}
+
+function pascal(text: string): string {
+  return text.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
+}
+
+function jsonSchemaOf(content: Json | undefined): Json | undefined {
+  if (!isObject(content)) return undefined;
+  const media = content["application/json"];
+  return isObject(media) ? media.schema : undefined;
+}
+
+/** Names a response status key as an identifier suffix: 200 → 200, 4XX → 4xx. */
+function statusSuffix(status: string): string {
+  return status.toLowerCase();
+}
+
+/** A code point counter, inlined because Ajv's standalone output would `require` its own. */
+const UCS2LENGTH = `function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }`;
+
+/** Returns the TypeScript text of the validators module for one bundled OpenAPI document. */
+export function generateValidators(document: JsonObject): string {
+  const ajv = new Ajv({
+    code: { source: true, esm: true },
+    allErrors: false,
+    strict: true,
+    strictTypes: false,
+    // "at least one of" is written as anyOf of `required` lists, whose branches name no properties.
+    strictRequired: false,
+  });
+  ajv.addKeyword({
+    keyword: MAX_BYTES_KEYWORD,
+    type: "string",
+    schemaType: "number",
+    code(cxt: KeywordCxt) {
+      cxt.fail(_`new TextEncoder().encode(${cxt.data}).length > ${cxt.schema}`);
+    },
+    error: { message: (cxt) => _`"must be at most " + ${cxt.schemaCode} + " UTF-8 bytes"` },
+  });
+  const components = isObject(document.components) ? document.components : {};
+  const schemas = isObject(components.schemas) ? components.schemas : {};
+  const exports: Record<string, string> = {};
+  const lines: string[] = [];
+  // Requests check enums; responses keep unknown enum values as data, so they get their own $defs.
+  const paths = isObject(document.paths) ? document.paths : {};
+  const pending: Array<{ name: string; schema: Json; openEnums: boolean }> = [];
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!isObject(operation) || typeof operation.operationId !== "string") continue;
+      const base = `validate${pascal(operation.operationId)}`;
+      const body = isObject(operation.requestBody) ? jsonSchemaOf(operation.requestBody.content) : undefined;
+      if (body) pending.push({ name: `${base}Request`, schema: body, openEnums: false });
+      const responses = isObject(operation.responses) ? operation.responses : {};
+      for (const [status, response] of Object.entries(responses)) {
+        const schema = isObject(response) ? jsonSchemaOf(response.content) : undefined;
+        if (schema) pending.push({ name: `${base}Response${statusSuffix(status)}`, schema, openEnums: true });
+      }
+      lines.push(` * ${method.toUpperCase()} ${path} (${operation.operationId})`);
+    }
+  }
+  ajv.addSchema({ $id: "defs", $defs: toJsonSchema(schemas, { openEnums: false }) });
+  ajv.addSchema({ $id: "open-defs", $defs: toJsonSchema(schemas, { openEnums: true }) });
+  for (const { name, schema, openEnums } of pending) {
+    const converted = toJsonSchema(schema, { openEnums });
+    const retargeted = JSON.parse(
+      JSON.stringify(converted).replaceAll(
+        '"defs#/$defs/',
+        openEnums ? '"open-defs#/$defs/' : '"defs#/$defs/',
+      ),
+    );
+    ajv.addSchema({ $id: name, ...retargeted });
+    exports[name] = name;
+  }
+  let code = standaloneCode(ajv, exports);
+  const ucs2 = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g;
+  code = code.replace(ucs2, (_m: string, id: string) => `const ${id} = ucs2length;`);
+  if (code.includes("require(")) throw new Error("the generated validators still require a runtime module");
+  const names = Object.keys(exports);
+  const typed = names
+    .map((name) => `export const ${name}: SchemaValidator = ${name}Raw as unknown as SchemaValidator;`)
+    .join("\n");
+  const renamed = names.reduce(
+    (text, name) => text.replace(new RegExp(`export const ${name} = `), `const ${name}Raw = `),
+    code.replace(/^"use strict";/, ""),
+  );
+  return [
+    "// @ts-nocheck -- Ajv's standalone output is untyped JavaScript; the typed exports are at the end.",
+    "/* biome-ignore-all lint: generated code */",
+    "/**",
+    " * Validators for the request body and each response of:",
+    ...lines,
+    " */",
+    "",
+    "/** One schema violation, as Ajv reports it. */",
+    "export interface SchemaIssue {",
+    "  instancePath: string;",
+    "  keyword: string;",
+    "  params: Record<string, unknown>;",
+    "  message?: string;",
+    "}",
+    "",
+    "/** A compiled schema check: true when `data` conforms; otherwise `errors` says why. */",
+    "export interface SchemaValidator {",
+    "  (data: unknown): boolean;",
+    "  errors?: SchemaIssue[] | null;",
+    "}",
+    "",
+    UCS2LENGTH,
+    renamed.trim(),
+    "",
+    typed,
+    "",
+  ].join("\n");
+}
