@@ -1,0 +1,160 @@
+// Options every client accepts, with their defaults and checks. Clocks and randomness are options
+// (`now`, `nonce`) so that every signature can be reproduced in a test.
+
+import { randomBytes } from "node:crypto";
+import { ValidationError } from "./errors.js";
+import type { ClientHooks, RequestEvent, ResponseEvent } from "./hooks.js";
+import { DEFAULT_RETRY } from "./retry.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./transport.js";
+import { rejectUnknownKeys } from "./validate.js";
+
+/** Options shared by all three clients. */
+export interface CommonClientOptions {
+  /** The fetch to use; defaults to the global fetch (looked up at call time, so test stubs apply). */
+  fetch?: typeof fetch;
+  /** Current time in epoch milliseconds; defaults to Date.now. */
+  now?: () => number;
+  /** A fresh nonce per request; defaults to 32 crypto-random characters from [A-Za-z0-9]. */
+  nonce?: () => string;
+  /** Per-attempt timeout covering headers and body; default 10000. */
+  timeoutMs?: number;
+  /** Retry policy for calls that allow retries; see core/retry.ts for what is retried. */
+  retry?: {
+    /** Extra attempts after the first, 0 to 10; default 2. */
+    retries?: number;
+    /** Backoff cap of the first retry; default 100. */
+    baseDelayMs?: number;
+    /** Upper bound on any wait between attempts, Retry-After included; default 2000. */
+    maxDelayMs?: number;
+  };
+  /** Called before each attempt; a throwing hook is ignored. */
+  onRequest?: (event: RequestEvent) => void;
+  /** Called after each attempt; a throwing hook is ignored. */
+  onResponse?: (event: ResponseEvent) => void;
+  /** Largest response body read, in bytes; default 1 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** Every key of {@link CommonClientOptions}, for clients that reject unknown option keys. */
+export const COMMON_OPTION_KEYS = [
+  "fetch",
+  "now",
+  "nonce",
+  "timeoutMs",
+  "retry",
+  "onRequest",
+  "onResponse",
+  "maxResponseBytes",
+] as const satisfies readonly (keyof CommonClientOptions)[];
+
+/** {@link CommonClientOptions} with every default applied. */
+export interface ResolvedCommonOptions {
+  fetch: typeof fetch;
+  now: () => number;
+  nonce: () => string;
+  timeoutMs: number;
+  retry: { retries: number; baseDelayMs: number; maxDelayMs: number };
+  hooks: ClientHooks;
+  maxResponseBytes: number;
+}
+
+/** Default per-attempt timeout. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+// setTimeout (behind AbortSignal.timeout) fires at once for delays above 2^31-1 ms.
+const MAX_TIMER_MS = 2_147_483_647;
+const MAX_RETRIES = 10;
+
+const NONCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+// 248 = 4 * 62: bytes at or above it are discarded so every character is equally likely.
+const NONCE_BYTE_LIMIT = 256 - (256 % NONCE_ALPHABET.length);
+
+/** Returns `length` (default 32) crypto-random characters from [A-Za-z0-9], unbiased by rejection sampling. */
+export function randomNonce(length = 32): string {
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte >= NONCE_BYTE_LIMIT) continue;
+      out += NONCE_ALPHABET[byte % NONCE_ALPHABET.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+function orDefault(value: unknown, fallback: number): unknown {
+  return value === undefined ? fallback : value;
+}
+
+function requireFunction<F>(value: unknown, field: string): F {
+  if (typeof value !== "function") {
+    throw new ValidationError({ field, rule: "function", reason: "must be a function" });
+  }
+  return value as F;
+}
+
+function requireInteger(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError({
+      field,
+      rule: `range:${min}..${max}`,
+      reason: `must be an integer from ${min} to ${max}`,
+    });
+  }
+  return value;
+}
+
+/** Applies defaults to the common options and checks each one; throws ValidationError naming the option. */
+export function resolveCommonOptions(options: CommonClientOptions = {}): ResolvedCommonOptions {
+  // Only `undefined` means "use the default": a null or a wrong type is a mistake worth reporting.
+  const retry: Record<string, unknown> = options.retry === undefined ? {} : options.retry;
+  if (typeof retry !== "object" || retry === null || Array.isArray(retry)) {
+    throw new ValidationError({ field: "retry", rule: "object", reason: "must be an object" });
+  }
+  rejectUnknownKeys(retry, ["retries", "baseDelayMs", "maxDelayMs"], "retry");
+  const resolved: ResolvedCommonOptions = {
+    fetch:
+      options.fetch === undefined
+        ? (input, init) => globalThis.fetch(input, init)
+        : requireFunction<typeof fetch>(options.fetch, "fetch"),
+    now: options.now === undefined ? Date.now : requireFunction<() => number>(options.now, "now"),
+    nonce:
+      options.nonce === undefined
+        ? () => randomNonce()
+        : requireFunction<() => string>(options.nonce, "nonce"),
+    timeoutMs: requireInteger(orDefault(options.timeoutMs, DEFAULT_TIMEOUT_MS), "timeoutMs", 1, MAX_TIMER_MS),
+    retry: {
+      retries: requireInteger(
+        orDefault(retry.retries, DEFAULT_RETRY.retries),
+        "retry.retries",
+        0,
+        MAX_RETRIES,
+      ),
+      baseDelayMs: requireInteger(
+        orDefault(retry.baseDelayMs, DEFAULT_RETRY.baseDelayMs),
+        "retry.baseDelayMs",
+        0,
+        MAX_TIMER_MS,
+      ),
+      maxDelayMs: requireInteger(
+        orDefault(retry.maxDelayMs, DEFAULT_RETRY.maxDelayMs),
+        "retry.maxDelayMs",
+        0,
+        MAX_TIMER_MS,
+      ),
+    },
+    hooks: {
+      onRequest:
+        options.onRequest === undefined ? undefined : requireFunction(options.onRequest, "onRequest"),
+      onResponse:
+        options.onResponse === undefined ? undefined : requireFunction(options.onResponse, "onResponse"),
+    },
+    maxResponseBytes: requireInteger(
+      orDefault(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
+      "maxResponseBytes",
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
+  };
+  return resolved;
+}

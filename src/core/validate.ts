@@ -1,0 +1,163 @@
+// Small input checks the clients run before any network call. Each throws a ValidationError that
+// names the field (a dotted path) and the rule. Messages describe a value by its length or kind,
+// never by its content: a caller may put a secret in the wrong field.
+
+import { isIP } from "node:net";
+import { type ErrorContext, ValidationError } from "./errors.js";
+
+/** Limits for {@link requireString}; all optional. */
+export interface StringRules {
+  /** Maximum length in Unicode code points (as JSON Schema counts `maxLength`). */
+  maxLength?: number;
+  /** Maximum length in UTF-8 bytes (GatePay's "32 bytes"). */
+  maxBytes?: number;
+  /** A pattern the whole string must match; anchor it yourself. */
+  pattern?: RegExp;
+  /** Accept "" (rejected by default: an empty id is never meant, and DaxPay would sign it as `key=`). */
+  allowEmpty?: boolean;
+}
+
+function fail(field: string, rule: string, reason: string): never {
+  throw new ValidationError({ field, rule, reason });
+}
+
+/** Describes what was received without revealing it. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return type === "object" || type === "undefined" ? `an ${type}` : `a ${type}`;
+}
+
+// In a /u regex a surrogate pair is one code point, so this class only matches unpaired halves.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Counts Unicode code points (a surrogate pair is one), the way JSON Schema's maxLength does. */
+export function codePointLength(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+/**
+ * Asserts a string within `rules`. Strings with lone surrogates are rejected (rule
+ * "wellFormed"): they have no UTF-8 form, so their byte length and signature are ill-defined.
+ */
+export function requireString(value: unknown, field: string, rules: StringRules = {}): string {
+  if (value === undefined || value === null) fail(field, "required", "is required");
+  if (typeof value !== "string") fail(field, "string", `must be a string (got ${kindOf(value)})`);
+  if (value === "" && rules.allowEmpty !== true) fail(field, "nonEmpty", "must not be empty");
+  if (LONE_SURROGATE.test(value))
+    fail(field, "wellFormed", "must be well-formed Unicode (contains a lone surrogate)");
+  if (rules.maxLength !== undefined) {
+    const length = codePointLength(value);
+    if (length > rules.maxLength) {
+      fail(
+        field,
+        `maxLength:${rules.maxLength}`,
+        `must be at most ${rules.maxLength} characters (got ${length})`,
+      );
+    }
+  }
+  if (rules.maxBytes !== undefined) {
+    const bytes = Buffer.byteLength(value, "utf8");
+    if (bytes > rules.maxBytes) {
+      fail(
+        field,
+        `maxBytes:${rules.maxBytes}`,
+        `must be at most ${rules.maxBytes} UTF-8 bytes (got ${bytes})`,
+      );
+    }
+  }
+  if (rules.pattern !== undefined && !rules.pattern.test(value)) {
+    fail(field, `pattern:${rules.pattern.source}`, `must match /${rules.pattern.source}/`);
+  }
+  return value;
+}
+
+/** Like {@link requireString}, but undefined and null mean "not given" and return undefined. */
+export function optionalString(value: unknown, field: string, rules: StringRules = {}): string | undefined {
+  return value === undefined || value === null ? undefined : requireString(value, field, rules);
+}
+
+// No sign, no exponent, no surrounding space, no bare "." at either end; a leading zero only as "0" or "0.x".
+const DECIMAL = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+
+/** Asserts a non-negative decimal amount string such as "1088.42", "1000" or "0.5"; numbers are refused. */
+export function requireDecimalString(value: unknown, field: string): string {
+  if (value === undefined || value === null) fail(field, "required", "is required");
+  if (typeof value === "number" || typeof value === "bigint") {
+    fail(
+      field,
+      "decimalString",
+      'amounts must be strings such as "1088.42", not numbers (a number loses precision and may print as 1e21)',
+    );
+  }
+  if (typeof value !== "string")
+    fail(field, "decimalString", `must be a decimal string (got ${kindOf(value)})`);
+  if (!DECIMAL.test(value)) {
+    fail(
+      field,
+      "decimalString",
+      `must be a plain decimal string such as "1088.42" (no sign, exponent, spaces or leading zeros; got ${value.length} characters)`,
+    );
+  }
+  return value;
+}
+
+/** Asserts one of `allowed` and narrows to it; rule "enum:A|B". */
+export function requireEnum<const T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (value === undefined || value === null) fail(field, "required", "is required");
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    fail(field, `enum:${allowed.join("|")}`, `must be one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+/** Asserts an IPv4 or IPv6 address; IPv6 zone ids ("fe80::1%eth0") are refused as host-local. */
+export function requireIp(value: unknown, field: string): string {
+  const text = requireString(value, field);
+  if (isIP(text) === 0 || text.includes("%")) fail(field, "ip", "must be an IPv4 or IPv6 address");
+  return text;
+}
+
+/** Asserts that at least one of `fields` is present (not undefined or null); rule "oneOf:a|b". */
+export function requireOneOf(
+  obj: Readonly<Record<string, unknown>>,
+  fields: readonly string[],
+  label: string,
+): void {
+  if (fields.some((name) => obj[name] !== undefined && obj[name] !== null)) return;
+  fail(label, `oneOf:${fields.join("|")}`, `must include at least one of ${fields.join(", ")}`);
+}
+
+/** Rejects the first key not in `allowed`; the field is `path.key` (or `key` when `path` is ""). */
+export function rejectUnknownKeys(
+  obj: Readonly<Record<string, unknown>>,
+  allowed: readonly string[],
+  path: string,
+): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) fail(path === "" ? key : `${path}.${key}`, "unknown", "is not a known field");
+  }
+}
+
+/** Asserts an object literal (not null, an array, a Date, a Map, …) and narrows to a record. */
+export function ensurePlainObject(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined || value === null) fail(field, "required", "is required");
+  const proto = typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    fail(field, "object", `must be a plain object (got ${kindOf(value)})`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Runs `check`; a ValidationError it throws is re-thrown naming `ctx.provider` and `ctx.operation`. */
+export function withValidationContext<T>(ctx: ErrorContext, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ValidationError) throw error.withContext(ctx);
+    throw error;
+  }
+}
