@@ -27,7 +27,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The page's JSON example sends `bizTradeNo`, but its field table and the 2.0.x server's request class name the field `bizOrderNo`; this spec follows the table. A field the server does not know is ignored by it and breaks the signature, so the body carries only these. At least one of `orderNo` and `bizOrderNo` is required; when both are sent, `orderNo` wins. */
         PayCancelParam: {
             /**
              * @description 订单号。订单号与商户订单号不可以同时为空，同时传输是以订单号为准
@@ -43,7 +42,7 @@ export interface components {
              * @description 客户端IP。支持V4和V6，部分支付方式要求必填，如调用微信支付方式时
              * @example 127.0.0.1
              */
-            clientIp?: string | unknown | unknown;
+            clientIp?: string;
             /**
              * @description 随机数
              * @example d112892e382a7093
@@ -60,7 +59,19 @@ export interface components {
              * @example 123123121
              */
             reqTime: number;
-        } | unknown | unknown;
+        } & ({
+            /**
+             * @description 订单号。订单号与商户订单号不可以同时为空，同时传输是以订单号为准
+             * @example 1753370980523384832
+             */
+            orderNo: string;
+        } | {
+            /**
+             * @description 商户订单号。订单号与商户订单号不可以同时为空，同时传输是以订单号为准
+             * @example P0001
+             */
+            bizOrderNo: string;
+        });
         /** @description The signed business result. Only this object is signed (over every field but `sign`, nulls skipped). */
         PayCancelModel: {
             /**

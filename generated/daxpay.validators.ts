@@ -24,7 +24,611 @@ export interface SchemaValidator {
 }
 
 function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
-const validateCancelRequestRaw = validate10;const schema11 = {"$id":"validateCancelRequest","$ref":"defs#/$defs/PayCancelParam"};const schema13 = {"type":"object","properties":{"orderNo":{"type":"string","maxLength":32},"bizOrderNo":{"type":"string","maxLength":100},"clientIp":{"type":"string","maxLength":64,"anyOf":[{"pattern":"^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$"},{"pattern":"^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}|(([0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,5})?(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3})$"}]},"nonceStr":{"type":"string","maxLength":32},"sign":{"type":"string","maxLength":64},"reqTime":{"type":"integer"}},"required":["reqTime"],"anyOf":[{"required":["orderNo"]},{"required":["bizOrderNo"]}]};const func2 = ucs2length;const pattern0 = new RegExp("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$", "u");const pattern1 = new RegExp("^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}|(([0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,5})?(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3})$", "u");function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelRequest" */;let vErrors = null;let errors = 0;const _errs0 = errors;const _errs2 = errors;let valid1 = false;const _errs3 = errors;if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.orderNo === undefined) && (missing0 = "orderNo")){const err0 = {instancePath,schemaPath:"defs#/$defs/PayCancelParam/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}var _valid0 = _errs3 === errors;valid1 = valid1 || _valid0;if(!valid1){const _errs4 = errors;if(data && typeof data == "object" && !Array.isArray(data)){let missing1;if((data.bizOrderNo === undefined) && (missing1 = "bizOrderNo")){const err1 = {instancePath,schemaPath:"defs#/$defs/PayCancelParam/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}var _valid0 = _errs4 === errors;valid1 = valid1 || _valid0;}if(!valid1){const err2 = {instancePath,schemaPath:"defs#/$defs/PayCancelParam/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;validate10.errors = vErrors;return false;}else {errors = _errs2;if(vErrors !== null){if(_errs2){vErrors.length = _errs2;}else {vErrors = null;}}}if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing2;if((data.reqTime === undefined) && (missing2 = "reqTime")){validate10.errors = [{instancePath,schemaPath:"defs#/$defs/PayCancelParam/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];return false;}else {if(data.orderNo !== undefined){let data0 = data.orderNo;const _errs5 = errors;if(errors === _errs5){if(typeof data0 === "string"){if(func2(data0) > 32){validate10.errors = [{instancePath:instancePath+"/orderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/orderNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/orderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/orderNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data.bizOrderNo !== undefined){let data1 = data.bizOrderNo;const _errs7 = errors;if(errors === _errs7){if(typeof data1 === "string"){if(func2(data1) > 100){validate10.errors = [{instancePath:instancePath+"/bizOrderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/bizOrderNo/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/bizOrderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/bizOrderNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs7 === errors;}else {var valid2 = true;}if(valid2){if(data.clientIp !== undefined){let data2 = data.clientIp;const _errs9 = errors;const _errs11 = errors;let valid3 = false;const _errs12 = errors;if(typeof data2 === "string"){if(!pattern0.test(data2)){const err3 = {instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$"},message:"must match pattern \""+"^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$"+"\""};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid1 = _errs12 === errors;valid3 = valid3 || _valid1;if(!valid3){const _errs13 = errors;if(typeof data2 === "string"){if(!pattern1.test(data2)){const err4 = {instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}|(([0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,5})?(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3})$"},message:"must match pattern \""+"^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}|(([0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,5})?(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3})$"+"\""};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}var _valid1 = _errs13 === errors;valid3 = valid3 || _valid1;}if(!valid3){const err5 = {instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;validate10.errors = vErrors;return false;}else {errors = _errs11;if(vErrors !== null){if(_errs11){vErrors.length = _errs11;}else {vErrors = null;}}}if(errors === _errs9){if(typeof data2 === "string"){if(func2(data2) > 64){validate10.errors = [{instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs9 === errors;}else {var valid2 = true;}if(valid2){if(data.nonceStr !== undefined){let data3 = data.nonceStr;const _errs14 = errors;if(errors === _errs14){if(typeof data3 === "string"){if(func2(data3) > 32){validate10.errors = [{instancePath:instancePath+"/nonceStr",schemaPath:"defs#/$defs/PayCancelParam/properties/nonceStr/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/nonceStr",schemaPath:"defs#/$defs/PayCancelParam/properties/nonceStr/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs14 === errors;}else {var valid2 = true;}if(valid2){if(data.sign !== undefined){let data4 = data.sign;const _errs16 = errors;if(errors === _errs16){if(typeof data4 === "string"){if(func2(data4) > 64){validate10.errors = [{instancePath:instancePath+"/sign",schemaPath:"defs#/$defs/PayCancelParam/properties/sign/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/sign",schemaPath:"defs#/$defs/PayCancelParam/properties/sign/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs16 === errors;}else {var valid2 = true;}if(valid2){if(data.reqTime !== undefined){let data5 = data.reqTime;const _errs18 = errors;if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){validate10.errors = [{instancePath:instancePath+"/reqTime",schemaPath:"defs#/$defs/PayCancelParam/properties/reqTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}var valid2 = _errs18 === errors;}else {var valid2 = true;}}}}}}}}else {validate10.errors = [{instancePath,schemaPath:"defs#/$defs/PayCancelParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate10.errors = vErrors;return errors === 0;}const validateCancelResponse200Raw = validate12;const schema14 = {"$id":"validateCancelResponse200","$ref":"open-defs#/$defs/PayCancelResult"};const schema16 = {"type":"object","properties":{"code":{"type":"integer"},"msg":{"type":["string","null"]},"data":{"anyOf":[{"$ref":"defs#/$defs/PayCancelModel"},{"type":"null"}]},"traceId":{"type":["string","null"]}},"required":["code"]};const schema17 = {"type":"object","properties":{"code":{"type":"integer"},"msg":{"type":["string","null"]},"resTime":{"type":"integer"},"sign":{"type":"string","maxLength":64}},"required":["code","resTime","sign"]};function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.code === undefined) && (missing0 = "code")){validate14.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){let data0 = data.code;const _errs1 = errors;if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.msg !== undefined){let data1 = data.msg;const _errs3 = errors;if((typeof data1 !== "string") && (data1 !== null)){validate14.errors = [{instancePath:instancePath+"/msg",schemaPath:"#/properties/msg/type",keyword:"type",params:{type: schema16.properties.msg.type},message:"must be string,null"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){let data2 = data.data;const _errs5 = errors;const _errs6 = errors;let valid1 = false;const _errs7 = errors;const _errs8 = errors;if(errors === _errs8){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){let missing1;if((((data2.code === undefined) && (missing1 = "code")) || ((data2.resTime === undefined) && (missing1 = "resTime"))) || ((data2.sign === undefined) && (missing1 = "sign"))){const err0 = {instancePath:instancePath+"/data",schemaPath:"defs#/$defs/PayCancelModel/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}else {if(data2.code !== undefined){let data3 = data2.code;const _errs10 = errors;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err1 = {instancePath:instancePath+"/data/code",schemaPath:"defs#/$defs/PayCancelModel/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}var valid3 = _errs10 === errors;}else {var valid3 = true;}if(valid3){if(data2.msg !== undefined){let data4 = data2.msg;const _errs12 = errors;if((typeof data4 !== "string") && (data4 !== null)){const err2 = {instancePath:instancePath+"/data/msg",schemaPath:"defs#/$defs/PayCancelModel/properties/msg/type",keyword:"type",params:{type: schema17.properties.msg.type},message:"must be string,null"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var valid3 = _errs12 === errors;}else {var valid3 = true;}if(valid3){if(data2.resTime !== undefined){let data5 = data2.resTime;const _errs14 = errors;if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){const err3 = {instancePath:instancePath+"/data/resTime",schemaPath:"defs#/$defs/PayCancelModel/properties/resTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid3 = _errs14 === errors;}else {var valid3 = true;}if(valid3){if(data2.sign !== undefined){let data6 = data2.sign;const _errs16 = errors;if(errors === _errs16){if(typeof data6 === "string"){if(func2(data6) > 64){const err4 = {instancePath:instancePath+"/data/sign",schemaPath:"defs#/$defs/PayCancelModel/properties/sign/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}else {const err5 = {instancePath:instancePath+"/data/sign",schemaPath:"defs#/$defs/PayCancelModel/properties/sign/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}var valid3 = _errs16 === errors;}else {var valid3 = true;}}}}}}else {const err6 = {instancePath:instancePath+"/data",schemaPath:"defs#/$defs/PayCancelModel/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}var _valid0 = _errs7 === errors;valid1 = valid1 || _valid0;if(!valid1){const _errs18 = errors;if(data2 !== null){const err7 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}var _valid0 = _errs18 === errors;valid1 = valid1 || _valid0;}if(!valid1){const err8 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;validate14.errors = vErrors;return false;}else {errors = _errs6;if(vErrors !== null){if(_errs6){vErrors.length = _errs6;}else {vErrors = null;}}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.traceId !== undefined){let data7 = data.traceId;const _errs20 = errors;if((typeof data7 !== "string") && (data7 !== null)){validate14.errors = [{instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/type",keyword:"type",params:{type: schema16.properties.traceId.type},message:"must be string,null"}];return false;}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}else {validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate14.errors = vErrors;return errors === 0;}function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelResponse200" */;let vErrors = null;let errors = 0;if(!(validate14(data, {instancePath,parentData,parentDataProperty,rootData}))){vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);errors = vErrors.length;}validate12.errors = vErrors;return errors === 0;}const validateCancelResponse4xxRaw = validate16;const schema18 = {"$id":"validateCancelResponse4xx","$ref":"open-defs#/$defs/ErrorResult"};const schema19 = {"type":"object","properties":{"code":{"type":"integer"},"msg":{"type":["string","null"]},"traceId":{"type":["string","null"]}},"required":["code"]};function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelResponse4xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.code === undefined) && (missing0 = "code")){validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){let data0 = data.code;const _errs2 = errors;if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResult/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.msg !== undefined){let data1 = data.msg;const _errs4 = errors;if((typeof data1 !== "string") && (data1 !== null)){validate16.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResult/properties/msg/type",keyword:"type",params:{type: schema19.properties.msg.type},message:"must be string,null"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.traceId !== undefined){let data2 = data.traceId;const _errs6 = errors;if((typeof data2 !== "string") && (data2 !== null)){validate16.errors = [{instancePath:instancePath+"/traceId",schemaPath:"open-defs#/$defs/ErrorResult/properties/traceId/type",keyword:"type",params:{type: schema19.properties.traceId.type},message:"must be string,null"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}}}}}else {validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate16.errors = vErrors;return errors === 0;}const validateCancelResponse5xxRaw = validate17;const schema20 = {"$id":"validateCancelResponse5xx","$ref":"open-defs#/$defs/ErrorResult"};function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelResponse5xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.code === undefined) && (missing0 = "code")){validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){let data0 = data.code;const _errs2 = errors;if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){validate17.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResult/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.msg !== undefined){let data1 = data.msg;const _errs4 = errors;if((typeof data1 !== "string") && (data1 !== null)){validate17.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResult/properties/msg/type",keyword:"type",params:{type: schema19.properties.msg.type},message:"must be string,null"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.traceId !== undefined){let data2 = data.traceId;const _errs6 = errors;if((typeof data2 !== "string") && (data2 !== null)){validate17.errors = [{instancePath:instancePath+"/traceId",schemaPath:"open-defs#/$defs/ErrorResult/properties/traceId/type",keyword:"type",params:{type: schema19.properties.traceId.type},message:"must be string,null"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}}}}}else {validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate17.errors = vErrors;return errors === 0;}
+const validateCancelRequestRaw = validate10;
+const schema11 = {"$id":"validateCancelRequest","$ref":"defs#/$defs/PayCancelParam"};
+const schema13 = {"type":"object","properties":{"orderNo":{"type":"string","maxLength":32},"bizOrderNo":{"type":"string","maxLength":100},"clientIp":{"type":"string","maxLength":64,"x-format":["ipv4","ipv6"]},"nonceStr":{"type":"string","maxLength":32},"sign":{"type":"string","maxLength":64},"reqTime":{"type":"integer"}},"required":["reqTime"],"anyOf":[{"required":["orderNo"]},{"required":["bizOrderNo"]}]};
+const func2 = ucs2length;
+const pattern0 = new RegExp("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
+const pattern1 = new RegExp("^(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?|([0-9A-Fa-f]{1,4}:){6}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}|(([0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4})?::(([0-9A-Fa-f]{1,4}:){0,5})?(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3})$");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelRequest" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.orderNo === undefined) && (missing0 = "orderNo")){
+const err0 = {instancePath,schemaPath:"defs#/$defs/PayCancelParam/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.bizOrderNo === undefined) && (missing1 = "bizOrderNo")){
+const err1 = {instancePath,schemaPath:"defs#/$defs/PayCancelParam/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath,schemaPath:"defs#/$defs/PayCancelParam/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate10.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.reqTime === undefined) && (missing2 = "reqTime")){
+validate10.errors = [{instancePath,schemaPath:"defs#/$defs/PayCancelParam/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data.orderNo !== undefined){
+let data0 = data.orderNo;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func2(data0) > 32){
+validate10.errors = [{instancePath:instancePath+"/orderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/orderNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/orderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/orderNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.bizOrderNo !== undefined){
+let data1 = data.bizOrderNo;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data1 === "string"){
+if(func2(data1) > 100){
+validate10.errors = [{instancePath:instancePath+"/bizOrderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/bizOrderNo/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/bizOrderNo",schemaPath:"defs#/$defs/PayCancelParam/properties/bizOrderNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.clientIp !== undefined){
+let data2 = data.clientIp;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data2 === "string"){
+if(func2(data2) > 64){
+validate10.errors = [{instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(!(pattern0.test(data2) || pattern1.test(data2))){
+validate10.errors = [{instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/x-format",keyword:"x-format",params:{},message:"must be a valid " + schema13.properties.clientIp["x-format"].join(" or ") + " address"}];
+return false;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.nonceStr !== undefined){
+let data3 = data.nonceStr;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(func2(data3) > 32){
+validate10.errors = [{instancePath:instancePath+"/nonceStr",schemaPath:"defs#/$defs/PayCancelParam/properties/nonceStr/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nonceStr",schemaPath:"defs#/$defs/PayCancelParam/properties/nonceStr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.sign !== undefined){
+let data4 = data.sign;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data4 === "string"){
+if(func2(data4) > 64){
+validate10.errors = [{instancePath:instancePath+"/sign",schemaPath:"defs#/$defs/PayCancelParam/properties/sign/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/sign",schemaPath:"defs#/$defs/PayCancelParam/properties/sign/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.reqTime !== undefined){
+let data5 = data.reqTime;
+const _errs15 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate10.errors = [{instancePath:instancePath+"/reqTime",schemaPath:"defs#/$defs/PayCancelParam/properties/reqTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath,schemaPath:"defs#/$defs/PayCancelParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelResponse200Raw = validate12;
+const schema14 = {"$id":"validateCancelResponse200","$ref":"open-defs#/$defs/PayCancelResult"};
+const schema16 = {"type":"object","properties":{"code":{"type":"integer"},"msg":{"type":["string","null"]},"data":{"anyOf":[{"$ref":"open-defs#/$defs/PayCancelModel"},{"type":"null"}]},"traceId":{"type":["string","null"]}},"required":["code"]};
+const schema17 = {"type":"object","properties":{"code":{"type":"integer"},"msg":{"type":["string","null"]},"resTime":{"type":"integer"},"sign":{"type":"string","maxLength":64}},"required":["code","resTime","sign"]};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.code === undefined) && (missing0 = "code")){
+validate14.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.msg !== undefined){
+let data1 = data.msg;
+const _errs3 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate14.errors = [{instancePath:instancePath+"/msg",schemaPath:"#/properties/msg/type",keyword:"type",params:{type: schema16.properties.msg.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs5 = errors;
+const _errs6 = errors;
+let valid1 = false;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((((data2.code === undefined) && (missing1 = "code")) || ((data2.resTime === undefined) && (missing1 = "resTime"))) || ((data2.sign === undefined) && (missing1 = "sign"))){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/PayCancelModel/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data2.code !== undefined){
+let data3 = data2.code;
+const _errs10 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err1 = {instancePath:instancePath+"/data/code",schemaPath:"open-defs#/$defs/PayCancelModel/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.msg !== undefined){
+let data4 = data2.msg;
+const _errs12 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err2 = {instancePath:instancePath+"/data/msg",schemaPath:"open-defs#/$defs/PayCancelModel/properties/msg/type",keyword:"type",params:{type: schema17.properties.msg.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.resTime !== undefined){
+let data5 = data2.resTime;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err3 = {instancePath:instancePath+"/data/resTime",schemaPath:"open-defs#/$defs/PayCancelModel/properties/resTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.sign !== undefined){
+let data6 = data2.sign;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+const err4 = {instancePath:instancePath+"/data/sign",schemaPath:"open-defs#/$defs/PayCancelModel/properties/sign/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/data/sign",schemaPath:"open-defs#/$defs/PayCancelModel/properties/sign/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/PayCancelModel/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs18 = errors;
+if(data2 !== null){
+const err7 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err8 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate14.errors = vErrors;
+return false;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.traceId !== undefined){
+let data7 = data.traceId;
+const _errs20 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate14.errors = [{instancePath:instancePath+"/traceId",schemaPath:"#/properties/traceId/type",keyword:"type",params:{type: schema16.properties.traceId.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelResponse200" */;
+let vErrors = null;
+let errors = 0;
+if(!(validate14(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelResponse4xxRaw = validate16;
+const schema18 = {"$id":"validateCancelResponse4xx","$ref":"open-defs#/$defs/ErrorResult"};
+const schema19 = {"type":"object","properties":{"code":{"type":"integer"},"msg":{"type":["string","null"]},"traceId":{"type":["string","null"]}},"required":["code"]};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelResponse4xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.code === undefined) && (missing0 = "code")){
+validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResult/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.msg !== undefined){
+let data1 = data.msg;
+const _errs4 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate16.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResult/properties/msg/type",keyword:"type",params:{type: schema19.properties.msg.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.traceId !== undefined){
+let data2 = data.traceId;
+const _errs6 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate16.errors = [{instancePath:instancePath+"/traceId",schemaPath:"open-defs#/$defs/ErrorResult/properties/traceId/type",keyword:"type",params:{type: schema19.properties.traceId.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelResponse5xxRaw = validate17;
+const schema20 = {"$id":"validateCancelResponse5xx","$ref":"open-defs#/$defs/ErrorResult"};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelResponse5xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.code === undefined) && (missing0 = "code")){
+validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate17.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResult/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.msg !== undefined){
+let data1 = data.msg;
+const _errs4 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate17.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResult/properties/msg/type",keyword:"type",params:{type: schema19.properties.msg.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.traceId !== undefined){
+let data2 = data.traceId;
+const _errs6 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate17.errors = [{instancePath:instancePath+"/traceId",schemaPath:"open-defs#/$defs/ErrorResult/properties/traceId/type",keyword:"type",params:{type: schema19.properties.traceId.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
 
 export const validateCancelRequest: SchemaValidator = validateCancelRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse200: SchemaValidator = validateCancelResponse200Raw as unknown as SchemaValidator;

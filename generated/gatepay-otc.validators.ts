@@ -25,7 +25,1124 @@ export interface SchemaValidator {
 }
 
 function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
-const validateCreateRechargeRequestRaw = validate10;const schema11 = {"$id":"validateCreateRechargeRequest","$ref":"defs#/$defs/OtcRechargeRequest"};const schema13 = {"type":"object","properties":{"quoteToken":{"type":"string"},"bankId":{"type":"string"},"currency":{"type":"string","enum":["USDT","USDC"]},"amount":{"type":"string","pattern":"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},"fiatCurrency":{"type":"string","enum":["USD"]},"fiatAmount":{"type":"string","pattern":"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},"promoCode":{"type":"string"}},"required":["quoteToken","bankId","currency","amount","fiatCurrency","fiatAmount"]};const pattern0 = new RegExp("^(0|[1-9][0-9]*)(\\.[0-9]+)?$", "u");function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCreateRechargeRequest" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((((data.quoteToken === undefined) && (missing0 = "quoteToken")) || ((data.bankId === undefined) && (missing0 = "bankId"))) || ((data.currency === undefined) && (missing0 = "currency"))) || ((data.amount === undefined) && (missing0 = "amount"))) || ((data.fiatCurrency === undefined) && (missing0 = "fiatCurrency"))) || ((data.fiatAmount === undefined) && (missing0 = "fiatAmount"))){validate10.errors = [{instancePath,schemaPath:"defs#/$defs/OtcRechargeRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.quoteToken !== undefined){const _errs2 = errors;if(typeof data.quoteToken !== "string"){validate10.errors = [{instancePath:instancePath+"/quoteToken",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/quoteToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.bankId !== undefined){const _errs4 = errors;if(typeof data.bankId !== "string"){validate10.errors = [{instancePath:instancePath+"/bankId",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/bankId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.currency !== undefined){let data2 = data.currency;const _errs6 = errors;if(typeof data2 !== "string"){validate10.errors = [{instancePath:instancePath+"/currency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((data2 === "USDT") || (data2 === "USDC"))){validate10.errors = [{instancePath:instancePath+"/currency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/currency/enum",keyword:"enum",params:{allowedValues: schema13.properties.currency.enum},message:"must be equal to one of the allowed values"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.amount !== undefined){let data3 = data.amount;const _errs8 = errors;if(errors === _errs8){if(typeof data3 === "string"){if(!pattern0.test(data3)){validate10.errors = [{instancePath:instancePath+"/amount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"+"\""}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/amount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid1 = _errs8 === errors;}else {var valid1 = true;}if(valid1){if(data.fiatCurrency !== undefined){let data4 = data.fiatCurrency;const _errs10 = errors;if(typeof data4 !== "string"){validate10.errors = [{instancePath:instancePath+"/fiatCurrency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatCurrency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(data4 === "USD")){validate10.errors = [{instancePath:instancePath+"/fiatCurrency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatCurrency/enum",keyword:"enum",params:{allowedValues: schema13.properties.fiatCurrency.enum},message:"must be equal to one of the allowed values"}];return false;}var valid1 = _errs10 === errors;}else {var valid1 = true;}if(valid1){if(data.fiatAmount !== undefined){let data5 = data.fiatAmount;const _errs12 = errors;if(errors === _errs12){if(typeof data5 === "string"){if(!pattern0.test(data5)){validate10.errors = [{instancePath:instancePath+"/fiatAmount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatAmount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"+"\""}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/fiatAmount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid1 = _errs12 === errors;}else {var valid1 = true;}if(valid1){if(data.promoCode !== undefined){const _errs14 = errors;if(typeof data.promoCode !== "string"){validate10.errors = [{instancePath:instancePath+"/promoCode",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/promoCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs14 === errors;}else {var valid1 = true;}}}}}}}}}else {validate10.errors = [{instancePath,schemaPath:"defs#/$defs/OtcRechargeRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate10.errors = vErrors;return errors === 0;}const validateCreateRechargeResponse200Raw = validate12;const schema14 = {"$id":"validateCreateRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeResponse"};const schema16 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"orderId":{"type":"string"},"otcOrderId":{"type":"string"},"currency":{"type":"string"},"amount":{"type":"string"},"fiatCurrency":{"type":"string"},"fiatAmount":{"type":"string"},"cfRate":{"type":"string"},"bankId":{"type":"string"},"bankNumber":{"type":"string"},"paid":{"type":"boolean"},"status":{"type":"string"},"card_info":{"$ref":"defs#/$defs/OtcCardInfo"},"createTime":{"type":"integer"},"promoCode":{"type":"string"},"transferRemark":{"type":"string"}}},"message":{"type":"string"}}};const schema17 = {"type":"object","properties":{"id":{"type":"integer"},"uid":{"type":"integer"},"entity":{"type":"string"},"bank_account_name":{"type":"string"},"bank_name":{"type":"string"},"bank_country":{"type":"string"},"bank_address":{"type":"string"},"bank_code":{"type":"string"},"branch_code":{"type":"string"},"iban":{"type":"string"},"swift":{"type":"string"},"remittance_line_number":{"type":"string"},"agent_bank_name":{"type":"string"},"agent_bank_swift":{"type":"string"},"transferRemark":{"type":"string"},"memo":{"type":"string"},"is_default":{"type":"boolean"},"bank_id":{"type":"string"}}};function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){if(data.code !== undefined){const _errs1 = errors;if(typeof data.code !== "string"){validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.status !== undefined){const _errs3 = errors;if(typeof data.status !== "string"){validate14.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.errorMessage !== undefined){const _errs5 = errors;if(typeof data.errorMessage !== "string"){validate14.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"#/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){let data3 = data.data;const _errs7 = errors;if(errors === _errs7){if(data3 && typeof data3 == "object" && !Array.isArray(data3)){if(data3.orderId !== undefined){const _errs9 = errors;if(typeof data3.orderId !== "string"){validate14.errors = [{instancePath:instancePath+"/data/orderId",schemaPath:"#/properties/data/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs9 === errors;}else {var valid1 = true;}if(valid1){if(data3.otcOrderId !== undefined){const _errs11 = errors;if(typeof data3.otcOrderId !== "string"){validate14.errors = [{instancePath:instancePath+"/data/otcOrderId",schemaPath:"#/properties/data/properties/otcOrderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs11 === errors;}else {var valid1 = true;}if(valid1){if(data3.currency !== undefined){const _errs13 = errors;if(typeof data3.currency !== "string"){validate14.errors = [{instancePath:instancePath+"/data/currency",schemaPath:"#/properties/data/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs13 === errors;}else {var valid1 = true;}if(valid1){if(data3.amount !== undefined){const _errs15 = errors;if(typeof data3.amount !== "string"){validate14.errors = [{instancePath:instancePath+"/data/amount",schemaPath:"#/properties/data/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs15 === errors;}else {var valid1 = true;}if(valid1){if(data3.fiatCurrency !== undefined){const _errs17 = errors;if(typeof data3.fiatCurrency !== "string"){validate14.errors = [{instancePath:instancePath+"/data/fiatCurrency",schemaPath:"#/properties/data/properties/fiatCurrency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs17 === errors;}else {var valid1 = true;}if(valid1){if(data3.fiatAmount !== undefined){const _errs19 = errors;if(typeof data3.fiatAmount !== "string"){validate14.errors = [{instancePath:instancePath+"/data/fiatAmount",schemaPath:"#/properties/data/properties/fiatAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs19 === errors;}else {var valid1 = true;}if(valid1){if(data3.cfRate !== undefined){const _errs21 = errors;if(typeof data3.cfRate !== "string"){validate14.errors = [{instancePath:instancePath+"/data/cfRate",schemaPath:"#/properties/data/properties/cfRate/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs21 === errors;}else {var valid1 = true;}if(valid1){if(data3.bankId !== undefined){const _errs23 = errors;if(typeof data3.bankId !== "string"){validate14.errors = [{instancePath:instancePath+"/data/bankId",schemaPath:"#/properties/data/properties/bankId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs23 === errors;}else {var valid1 = true;}if(valid1){if(data3.bankNumber !== undefined){const _errs25 = errors;if(typeof data3.bankNumber !== "string"){validate14.errors = [{instancePath:instancePath+"/data/bankNumber",schemaPath:"#/properties/data/properties/bankNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs25 === errors;}else {var valid1 = true;}if(valid1){if(data3.paid !== undefined){const _errs27 = errors;if(typeof data3.paid !== "boolean"){validate14.errors = [{instancePath:instancePath+"/data/paid",schemaPath:"#/properties/data/properties/paid/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];return false;}var valid1 = _errs27 === errors;}else {var valid1 = true;}if(valid1){if(data3.status !== undefined){const _errs29 = errors;if(typeof data3.status !== "string"){validate14.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs29 === errors;}else {var valid1 = true;}if(valid1){if(data3.card_info !== undefined){let data15 = data3.card_info;const _errs31 = errors;const _errs32 = errors;if(errors === _errs32){if(data15 && typeof data15 == "object" && !Array.isArray(data15)){if(data15.id !== undefined){let data16 = data15.id;const _errs34 = errors;if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){validate14.errors = [{instancePath:instancePath+"/data/card_info/id",schemaPath:"defs#/$defs/OtcCardInfo/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}var valid3 = _errs34 === errors;}else {var valid3 = true;}if(valid3){if(data15.uid !== undefined){let data17 = data15.uid;const _errs36 = errors;if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){validate14.errors = [{instancePath:instancePath+"/data/card_info/uid",schemaPath:"defs#/$defs/OtcCardInfo/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}var valid3 = _errs36 === errors;}else {var valid3 = true;}if(valid3){if(data15.entity !== undefined){const _errs38 = errors;if(typeof data15.entity !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/entity",schemaPath:"defs#/$defs/OtcCardInfo/properties/entity/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs38 === errors;}else {var valid3 = true;}if(valid3){if(data15.bank_account_name !== undefined){const _errs40 = errors;if(typeof data15.bank_account_name !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_account_name",schemaPath:"defs#/$defs/OtcCardInfo/properties/bank_account_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs40 === errors;}else {var valid3 = true;}if(valid3){if(data15.bank_name !== undefined){const _errs42 = errors;if(typeof data15.bank_name !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_name",schemaPath:"defs#/$defs/OtcCardInfo/properties/bank_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs42 === errors;}else {var valid3 = true;}if(valid3){if(data15.bank_country !== undefined){const _errs44 = errors;if(typeof data15.bank_country !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_country",schemaPath:"defs#/$defs/OtcCardInfo/properties/bank_country/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs44 === errors;}else {var valid3 = true;}if(valid3){if(data15.bank_address !== undefined){const _errs46 = errors;if(typeof data15.bank_address !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_address",schemaPath:"defs#/$defs/OtcCardInfo/properties/bank_address/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs46 === errors;}else {var valid3 = true;}if(valid3){if(data15.bank_code !== undefined){const _errs48 = errors;if(typeof data15.bank_code !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_code",schemaPath:"defs#/$defs/OtcCardInfo/properties/bank_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs48 === errors;}else {var valid3 = true;}if(valid3){if(data15.branch_code !== undefined){const _errs50 = errors;if(typeof data15.branch_code !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/branch_code",schemaPath:"defs#/$defs/OtcCardInfo/properties/branch_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs50 === errors;}else {var valid3 = true;}if(valid3){if(data15.iban !== undefined){const _errs52 = errors;if(typeof data15.iban !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/iban",schemaPath:"defs#/$defs/OtcCardInfo/properties/iban/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs52 === errors;}else {var valid3 = true;}if(valid3){if(data15.swift !== undefined){const _errs54 = errors;if(typeof data15.swift !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/swift",schemaPath:"defs#/$defs/OtcCardInfo/properties/swift/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs54 === errors;}else {var valid3 = true;}if(valid3){if(data15.remittance_line_number !== undefined){const _errs56 = errors;if(typeof data15.remittance_line_number !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/remittance_line_number",schemaPath:"defs#/$defs/OtcCardInfo/properties/remittance_line_number/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs56 === errors;}else {var valid3 = true;}if(valid3){if(data15.agent_bank_name !== undefined){const _errs58 = errors;if(typeof data15.agent_bank_name !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/agent_bank_name",schemaPath:"defs#/$defs/OtcCardInfo/properties/agent_bank_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs58 === errors;}else {var valid3 = true;}if(valid3){if(data15.agent_bank_swift !== undefined){const _errs60 = errors;if(typeof data15.agent_bank_swift !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/agent_bank_swift",schemaPath:"defs#/$defs/OtcCardInfo/properties/agent_bank_swift/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs60 === errors;}else {var valid3 = true;}if(valid3){if(data15.transferRemark !== undefined){const _errs62 = errors;if(typeof data15.transferRemark !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/transferRemark",schemaPath:"defs#/$defs/OtcCardInfo/properties/transferRemark/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs62 === errors;}else {var valid3 = true;}if(valid3){if(data15.memo !== undefined){const _errs64 = errors;if(typeof data15.memo !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/memo",schemaPath:"defs#/$defs/OtcCardInfo/properties/memo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs64 === errors;}else {var valid3 = true;}if(valid3){if(data15.is_default !== undefined){const _errs66 = errors;if(typeof data15.is_default !== "boolean"){validate14.errors = [{instancePath:instancePath+"/data/card_info/is_default",schemaPath:"defs#/$defs/OtcCardInfo/properties/is_default/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];return false;}var valid3 = _errs66 === errors;}else {var valid3 = true;}if(valid3){if(data15.bank_id !== undefined){const _errs68 = errors;if(typeof data15.bank_id !== "string"){validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_id",schemaPath:"defs#/$defs/OtcCardInfo/properties/bank_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs68 === errors;}else {var valid3 = true;}}}}}}}}}}}}}}}}}}}else {validate14.errors = [{instancePath:instancePath+"/data/card_info",schemaPath:"defs#/$defs/OtcCardInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid1 = _errs31 === errors;}else {var valid1 = true;}if(valid1){if(data3.createTime !== undefined){let data34 = data3.createTime;const _errs70 = errors;if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){validate14.errors = [{instancePath:instancePath+"/data/createTime",schemaPath:"#/properties/data/properties/createTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}var valid1 = _errs70 === errors;}else {var valid1 = true;}if(valid1){if(data3.promoCode !== undefined){const _errs72 = errors;if(typeof data3.promoCode !== "string"){validate14.errors = [{instancePath:instancePath+"/data/promoCode",schemaPath:"#/properties/data/properties/promoCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs72 === errors;}else {var valid1 = true;}if(valid1){if(data3.transferRemark !== undefined){const _errs74 = errors;if(typeof data3.transferRemark !== "string"){validate14.errors = [{instancePath:instancePath+"/data/transferRemark",schemaPath:"#/properties/data/properties/transferRemark/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs74 === errors;}else {var valid1 = true;}}}}}}}}}}}}}}}}else {validate14.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.message !== undefined){const _errs76 = errors;if(typeof data.message !== "string"){validate14.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs76 === errors;}else {var valid0 = true;}}}}}}else {validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate14.errors = vErrors;return errors === 0;}function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCreateRechargeResponse200" */;let vErrors = null;let errors = 0;if(!(validate14(data, {instancePath,parentData,parentDataProperty,rootData}))){vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);errors = vErrors.length;}validate12.errors = vErrors;return errors === 0;}const validateCreateRechargeResponse4xxRaw = validate16;const schema18 = {"$id":"validateCreateRechargeResponse4xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};const schema19 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"message":{"type":"string"}},"required":["code","status"]};function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCreateRechargeResponse4xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){const _errs2 = errors;if(typeof data.code !== "string"){validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.status !== undefined){const _errs4 = errors;if(typeof data.status !== "string"){validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs6 = errors;if(typeof data.errorMessage !== "string"){validate16.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.message !== undefined){const _errs8 = errors;if(typeof data.message !== "string"){validate16.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs8 === errors;}else {var valid1 = true;}}}}}}else {validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate16.errors = vErrors;return errors === 0;}const validateCreateRechargeResponse5xxRaw = validate17;const schema20 = {"$id":"validateCreateRechargeResponse5xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCreateRechargeResponse5xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){const _errs2 = errors;if(typeof data.code !== "string"){validate17.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.status !== undefined){const _errs4 = errors;if(typeof data.status !== "string"){validate17.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs6 = errors;if(typeof data.errorMessage !== "string"){validate17.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.message !== undefined){const _errs8 = errors;if(typeof data.message !== "string"){validate17.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs8 === errors;}else {var valid1 = true;}}}}}}else {validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate17.errors = vErrors;return errors === 0;}const validateCancelRechargeRequestRaw = validate18;const schema22 = {"$id":"validateCancelRechargeRequest","$ref":"defs#/$defs/CancelRequest"};const schema23 = {"type":"object","properties":{"orderId":{"type":"string"}},"required":["orderId"]};function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelRechargeRequest" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.orderId === undefined) && (missing0 = "orderId")){validate18.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.orderId !== undefined){if(typeof data.orderId !== "string"){validate18.errors = [{instancePath:instancePath+"/orderId",schemaPath:"defs#/$defs/CancelRequest/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}}else {validate18.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate18.errors = vErrors;return errors === 0;}const validateCancelRechargeResponse200Raw = validate19;const schema24 = {"$id":"validateCancelRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeCancelResponse"};const schema25 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"success":{"type":"boolean"}}},"message":{"type":"string"}}};function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelRechargeResponse200" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){if(data.code !== undefined){const _errs2 = errors;if(typeof data.code !== "string"){validate19.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.status !== undefined){const _errs4 = errors;if(typeof data.status !== "string"){validate19.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs6 = errors;if(typeof data.errorMessage !== "string"){validate19.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.data !== undefined){let data3 = data.data;const _errs8 = errors;if(errors === _errs8){if(data3 && typeof data3 == "object" && !Array.isArray(data3)){if(data3.success !== undefined){if(typeof data3.success !== "boolean"){validate19.errors = [{instancePath:instancePath+"/data/success",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];return false;}}}else {validate19.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid1 = _errs8 === errors;}else {var valid1 = true;}if(valid1){if(data.message !== undefined){const _errs12 = errors;if(typeof data.message !== "string"){validate19.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs12 === errors;}else {var valid1 = true;}}}}}}else {validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate19.errors = vErrors;return errors === 0;}const validateCancelRechargeResponse4xxRaw = validate20;const schema26 = {"$id":"validateCancelRechargeResponse4xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelRechargeResponse4xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){const _errs2 = errors;if(typeof data.code !== "string"){validate20.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.status !== undefined){const _errs4 = errors;if(typeof data.status !== "string"){validate20.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs6 = errors;if(typeof data.errorMessage !== "string"){validate20.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.message !== undefined){const _errs8 = errors;if(typeof data.message !== "string"){validate20.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs8 === errors;}else {var valid1 = true;}}}}}}else {validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}const validateCancelRechargeResponse5xxRaw = validate21;const schema28 = {"$id":"validateCancelRechargeResponse5xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelRechargeResponse5xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){const _errs2 = errors;if(typeof data.code !== "string"){validate21.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.status !== undefined){const _errs4 = errors;if(typeof data.status !== "string"){validate21.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs6 = errors;if(typeof data.errorMessage !== "string"){validate21.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.message !== undefined){const _errs8 = errors;if(typeof data.message !== "string"){validate21.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs8 === errors;}else {var valid1 = true;}}}}}}else {validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate21.errors = vErrors;return errors === 0;}
+const validateCreateRechargeRequestRaw = validate10;
+const schema11 = {"$id":"validateCreateRechargeRequest","$ref":"defs#/$defs/OtcRechargeRequest"};
+const schema13 = {"type":"object","properties":{"quoteToken":{"type":"string"},"bankId":{"type":"string"},"currency":{"type":"string","enum":["USDT","USDC"]},"amount":{"type":"string","pattern":"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},"fiatCurrency":{"type":"string","enum":["USD"]},"fiatAmount":{"type":"string","pattern":"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},"promoCode":{"type":"string"}},"required":["quoteToken","bankId","currency","amount","fiatCurrency","fiatAmount"]};
+const pattern0 = new RegExp("^(0|[1-9][0-9]*)(\\.[0-9]+)?$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCreateRechargeRequest" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.quoteToken === undefined) && (missing0 = "quoteToken")) || ((data.bankId === undefined) && (missing0 = "bankId"))) || ((data.currency === undefined) && (missing0 = "currency"))) || ((data.amount === undefined) && (missing0 = "amount"))) || ((data.fiatCurrency === undefined) && (missing0 = "fiatCurrency"))) || ((data.fiatAmount === undefined) && (missing0 = "fiatAmount"))){
+validate10.errors = [{instancePath,schemaPath:"defs#/$defs/OtcRechargeRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.quoteToken !== undefined){
+const _errs2 = errors;
+if(typeof data.quoteToken !== "string"){
+validate10.errors = [{instancePath:instancePath+"/quoteToken",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/quoteToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.bankId !== undefined){
+const _errs4 = errors;
+if(typeof data.bankId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/bankId",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/bankId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.currency !== undefined){
+let data2 = data.currency;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate10.errors = [{instancePath:instancePath+"/currency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "USDT") || (data2 === "USDC"))){
+validate10.errors = [{instancePath:instancePath+"/currency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/currency/enum",keyword:"enum",params:{allowedValues: schema13.properties.currency.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.amount !== undefined){
+let data3 = data.amount;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+validate10.errors = [{instancePath:instancePath+"/amount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/amount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"+"\""}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/amount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.fiatCurrency !== undefined){
+let data4 = data.fiatCurrency;
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+validate10.errors = [{instancePath:instancePath+"/fiatCurrency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatCurrency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data4 === "USD")){
+validate10.errors = [{instancePath:instancePath+"/fiatCurrency",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatCurrency/enum",keyword:"enum",params:{allowedValues: schema13.properties.fiatCurrency.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.fiatAmount !== undefined){
+let data5 = data.fiatAmount;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+validate10.errors = [{instancePath:instancePath+"/fiatAmount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatAmount/pattern",keyword:"pattern",params:{pattern: "^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},message:"must match pattern \""+"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"+"\""}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/fiatAmount",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/fiatAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.promoCode !== undefined){
+const _errs14 = errors;
+if(typeof data.promoCode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/promoCode",schemaPath:"defs#/$defs/OtcRechargeRequest/properties/promoCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath,schemaPath:"defs#/$defs/OtcRechargeRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+const validateCreateRechargeResponse200Raw = validate12;
+const schema14 = {"$id":"validateCreateRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeResponse"};
+const schema16 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"orderId":{"type":"string"},"otcOrderId":{"type":"string"},"currency":{"type":"string"},"amount":{"type":"string"},"fiatCurrency":{"type":"string"},"fiatAmount":{"type":"string"},"cfRate":{"type":"string"},"bankId":{"type":"string"},"bankNumber":{"type":"string"},"paid":{"type":"boolean"},"status":{"type":"string"},"card_info":{"$ref":"open-defs#/$defs/OtcCardInfo"},"createTime":{"type":"integer"},"promoCode":{"type":"string"},"transferRemark":{"type":"string"}}},"message":{"type":"string"}}};
+const schema17 = {"type":"object","properties":{"id":{"type":"integer"},"uid":{"type":"integer"},"entity":{"type":"string"},"bank_account_name":{"type":"string"},"bank_name":{"type":"string"},"bank_country":{"type":"string"},"bank_address":{"type":"string"},"bank_code":{"type":"string"},"branch_code":{"type":"string"},"iban":{"type":"string"},"swift":{"type":"string"},"remittance_line_number":{"type":"string"},"agent_bank_name":{"type":"string"},"agent_bank_swift":{"type":"string"},"transferRemark":{"type":"string"},"memo":{"type":"string"},"is_default":{"type":"boolean"},"bank_id":{"type":"string"}}};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.code !== undefined){
+const _errs1 = errors;
+if(typeof data.code !== "string"){
+validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+const _errs3 = errors;
+if(typeof data.status !== "string"){
+validate14.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.errorMessage !== undefined){
+const _errs5 = errors;
+if(typeof data.errorMessage !== "string"){
+validate14.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"#/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.orderId !== undefined){
+const _errs9 = errors;
+if(typeof data3.orderId !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/orderId",schemaPath:"#/properties/data/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.otcOrderId !== undefined){
+const _errs11 = errors;
+if(typeof data3.otcOrderId !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/otcOrderId",schemaPath:"#/properties/data/properties/otcOrderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.currency !== undefined){
+const _errs13 = errors;
+if(typeof data3.currency !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/currency",schemaPath:"#/properties/data/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.amount !== undefined){
+const _errs15 = errors;
+if(typeof data3.amount !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/amount",schemaPath:"#/properties/data/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.fiatCurrency !== undefined){
+const _errs17 = errors;
+if(typeof data3.fiatCurrency !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/fiatCurrency",schemaPath:"#/properties/data/properties/fiatCurrency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs17 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.fiatAmount !== undefined){
+const _errs19 = errors;
+if(typeof data3.fiatAmount !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/fiatAmount",schemaPath:"#/properties/data/properties/fiatAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs19 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.cfRate !== undefined){
+const _errs21 = errors;
+if(typeof data3.cfRate !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/cfRate",schemaPath:"#/properties/data/properties/cfRate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.bankId !== undefined){
+const _errs23 = errors;
+if(typeof data3.bankId !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/bankId",schemaPath:"#/properties/data/properties/bankId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs23 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.bankNumber !== undefined){
+const _errs25 = errors;
+if(typeof data3.bankNumber !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/bankNumber",schemaPath:"#/properties/data/properties/bankNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs25 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.paid !== undefined){
+const _errs27 = errors;
+if(typeof data3.paid !== "boolean"){
+validate14.errors = [{instancePath:instancePath+"/data/paid",schemaPath:"#/properties/data/properties/paid/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs27 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.status !== undefined){
+const _errs29 = errors;
+if(typeof data3.status !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/status",schemaPath:"#/properties/data/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs29 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.card_info !== undefined){
+let data15 = data3.card_info;
+const _errs31 = errors;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.id !== undefined){
+let data16 = data15.id;
+const _errs34 = errors;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/id",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.uid !== undefined){
+let data17 = data15.uid;
+const _errs36 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/uid",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.entity !== undefined){
+const _errs38 = errors;
+if(typeof data15.entity !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/entity",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/entity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs38 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.bank_account_name !== undefined){
+const _errs40 = errors;
+if(typeof data15.bank_account_name !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_account_name",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/bank_account_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs40 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.bank_name !== undefined){
+const _errs42 = errors;
+if(typeof data15.bank_name !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_name",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/bank_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs42 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.bank_country !== undefined){
+const _errs44 = errors;
+if(typeof data15.bank_country !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_country",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/bank_country/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs44 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.bank_address !== undefined){
+const _errs46 = errors;
+if(typeof data15.bank_address !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_address",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/bank_address/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs46 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.bank_code !== undefined){
+const _errs48 = errors;
+if(typeof data15.bank_code !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_code",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/bank_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs48 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.branch_code !== undefined){
+const _errs50 = errors;
+if(typeof data15.branch_code !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/branch_code",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/branch_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs50 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.iban !== undefined){
+const _errs52 = errors;
+if(typeof data15.iban !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/iban",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/iban/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs52 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.swift !== undefined){
+const _errs54 = errors;
+if(typeof data15.swift !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/swift",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/swift/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs54 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.remittance_line_number !== undefined){
+const _errs56 = errors;
+if(typeof data15.remittance_line_number !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/remittance_line_number",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/remittance_line_number/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs56 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.agent_bank_name !== undefined){
+const _errs58 = errors;
+if(typeof data15.agent_bank_name !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/agent_bank_name",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/agent_bank_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs58 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.agent_bank_swift !== undefined){
+const _errs60 = errors;
+if(typeof data15.agent_bank_swift !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/agent_bank_swift",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/agent_bank_swift/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs60 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.transferRemark !== undefined){
+const _errs62 = errors;
+if(typeof data15.transferRemark !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/transferRemark",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/transferRemark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs62 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.memo !== undefined){
+const _errs64 = errors;
+if(typeof data15.memo !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/memo",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/memo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs64 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.is_default !== undefined){
+const _errs66 = errors;
+if(typeof data15.is_default !== "boolean"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/is_default",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/is_default/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid3 = _errs66 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data15.bank_id !== undefined){
+const _errs68 = errors;
+if(typeof data15.bank_id !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/card_info/bank_id",schemaPath:"open-defs#/$defs/OtcCardInfo/properties/bank_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs68 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/data/card_info",schemaPath:"open-defs#/$defs/OtcCardInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs31 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.createTime !== undefined){
+let data34 = data3.createTime;
+const _errs70 = errors;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+validate14.errors = [{instancePath:instancePath+"/data/createTime",schemaPath:"#/properties/data/properties/createTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs70 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.promoCode !== undefined){
+const _errs72 = errors;
+if(typeof data3.promoCode !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/promoCode",schemaPath:"#/properties/data/properties/promoCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs72 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.transferRemark !== undefined){
+const _errs74 = errors;
+if(typeof data3.transferRemark !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/transferRemark",schemaPath:"#/properties/data/properties/transferRemark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs74 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs76 = errors;
+if(typeof data.message !== "string"){
+validate14.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs76 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCreateRechargeResponse200" */;
+let vErrors = null;
+let errors = 0;
+if(!(validate14(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+const validateCreateRechargeResponse4xxRaw = validate16;
+const schema18 = {"$id":"validateCreateRechargeResponse4xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
+const schema19 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"message":{"type":"string"}},"required":["code","status"]};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCreateRechargeResponse4xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
+validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+const _errs2 = errors;
+if(typeof data.code !== "string"){
+validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.status !== undefined){
+const _errs4 = errors;
+if(typeof data.status !== "string"){
+validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs6 = errors;
+if(typeof data.errorMessage !== "string"){
+validate16.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.message !== undefined){
+const _errs8 = errors;
+if(typeof data.message !== "string"){
+validate16.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+const validateCreateRechargeResponse5xxRaw = validate17;
+const schema20 = {"$id":"validateCreateRechargeResponse5xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCreateRechargeResponse5xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
+validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+const _errs2 = errors;
+if(typeof data.code !== "string"){
+validate17.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.status !== undefined){
+const _errs4 = errors;
+if(typeof data.status !== "string"){
+validate17.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs6 = errors;
+if(typeof data.errorMessage !== "string"){
+validate17.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.message !== undefined){
+const _errs8 = errors;
+if(typeof data.message !== "string"){
+validate17.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelRechargeRequestRaw = validate18;
+const schema22 = {"$id":"validateCancelRechargeRequest","$ref":"defs#/$defs/CancelRequest"};
+const schema23 = {"type":"object","properties":{"orderId":{"type":"string"}},"required":["orderId"]};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelRechargeRequest" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.orderId === undefined) && (missing0 = "orderId")){
+validate18.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.orderId !== undefined){
+if(typeof data.orderId !== "string"){
+validate18.errors = [{instancePath:instancePath+"/orderId",schemaPath:"defs#/$defs/CancelRequest/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate18.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate18.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelRechargeResponse200Raw = validate19;
+const schema24 = {"$id":"validateCancelRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeCancelResponse"};
+const schema25 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"success":{"type":"boolean"}}},"message":{"type":"string"}}};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelRechargeResponse200" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.code !== undefined){
+const _errs2 = errors;
+if(typeof data.code !== "string"){
+validate19.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.status !== undefined){
+const _errs4 = errors;
+if(typeof data.status !== "string"){
+validate19.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs6 = errors;
+if(typeof data.errorMessage !== "string"){
+validate19.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+let data3 = data.data;
+const _errs8 = errors;
+if(errors === _errs8){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.success !== undefined){
+if(typeof data3.success !== "boolean"){
+validate19.errors = [{instancePath:instancePath+"/data/success",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate19.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.message !== undefined){
+const _errs12 = errors;
+if(typeof data.message !== "string"){
+validate19.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelRechargeResponse4xxRaw = validate20;
+const schema26 = {"$id":"validateCancelRechargeResponse4xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelRechargeResponse4xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
+validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+const _errs2 = errors;
+if(typeof data.code !== "string"){
+validate20.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.status !== undefined){
+const _errs4 = errors;
+if(typeof data.status !== "string"){
+validate20.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs6 = errors;
+if(typeof data.errorMessage !== "string"){
+validate20.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.message !== undefined){
+const _errs8 = errors;
+if(typeof data.message !== "string"){
+validate20.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelRechargeResponse5xxRaw = validate21;
+const schema28 = {"$id":"validateCancelRechargeResponse5xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelRechargeResponse5xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
+validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+const _errs2 = errors;
+if(typeof data.code !== "string"){
+validate21.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.status !== undefined){
+const _errs4 = errors;
+if(typeof data.status !== "string"){
+validate21.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs6 = errors;
+if(typeof data.errorMessage !== "string"){
+validate21.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.message !== undefined){
+const _errs8 = errors;
+if(typeof data.message !== "string"){
+validate21.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
 
 export const validateCreateRechargeRequest: SchemaValidator = validateCreateRechargeRequestRaw as unknown as SchemaValidator;
 export const validateCreateRechargeResponse200: SchemaValidator = validateCreateRechargeResponse200Raw as unknown as SchemaValidator;

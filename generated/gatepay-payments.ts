@@ -27,13 +27,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Request body for closing a prepay order. At least one of merchantTradeNo or prepayId must be provided. */
         CloseOrderRequest: {
             /** @description Merchant order number, up to 32 bytes. */
             merchantTradeNo?: string;
             /** @description Prepay ID. Only one of prepayId and merchantTradeNo needs to be provided. */
             prepayId?: string;
-        } | unknown | unknown;
+        } & ({
+            /** @description Merchant order number, up to 32 bytes. */
+            merchantTradeNo: string;
+        } | {
+            /** @description Prepay ID. Only one of prepayId and merchantTradeNo needs to be provided. */
+            prepayId: string;
+        });
         /** @description Response body for closing a prepay order. */
         CloseOrderResponse: {
             /** @description SUCCESS or FAIL. */

@@ -24,7 +24,429 @@ export interface SchemaValidator {
 }
 
 function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
-const validateCloseOrderRequestRaw = validate10;const schema11 = {"$id":"validateCloseOrderRequest","$ref":"defs#/$defs/CloseOrderRequest"};const schema13 = {"type":"object","properties":{"merchantTradeNo":{"type":"string","maxLength":32,"x-max-bytes":32},"prepayId":{"type":"string"}},"anyOf":[{"required":["merchantTradeNo"]},{"required":["prepayId"]}]};const func2 = ucs2length;function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCloseOrderRequest" */;let vErrors = null;let errors = 0;const _errs0 = errors;const _errs2 = errors;let valid1 = false;const _errs3 = errors;if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.merchantTradeNo === undefined) && (missing0 = "merchantTradeNo")){const err0 = {instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}var _valid0 = _errs3 === errors;valid1 = valid1 || _valid0;if(!valid1){const _errs4 = errors;if(data && typeof data == "object" && !Array.isArray(data)){let missing1;if((data.prepayId === undefined) && (missing1 = "prepayId")){const err1 = {instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}var _valid0 = _errs4 === errors;valid1 = valid1 || _valid0;}if(!valid1){const err2 = {instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;validate10.errors = vErrors;return false;}else {errors = _errs2;if(vErrors !== null){if(_errs2){vErrors.length = _errs2;}else {vErrors = null;}}}if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){if(data.merchantTradeNo !== undefined){let data0 = data.merchantTradeNo;const _errs5 = errors;if(errors === _errs5){if(typeof data0 === "string"){if(func2(data0) > 32){validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];return false;}else {if(new TextEncoder().encode(data0).length > 32){validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/x-max-bytes",keyword:"x-max-bytes",params:{},message:"must be at most " + 32 + " UTF-8 bytes"}];return false;}}}else {validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data.prepayId !== undefined){const _errs7 = errors;if(typeof data.prepayId !== "string"){validate10.errors = [{instancePath:instancePath+"/prepayId",schemaPath:"defs#/$defs/CloseOrderRequest/properties/prepayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs7 === errors;}else {var valid2 = true;}}}else {validate10.errors = [{instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate10.errors = vErrors;return errors === 0;}const validateCloseOrderResponse200Raw = validate12;const schema14 = {"$id":"validateCloseOrderResponse200","$ref":"open-defs#/$defs/CloseOrderResponse"};const schema16 = {"type":"object","properties":{"status":{"type":"string"},"code":{"type":"string"},"data":{"type":["object","null"],"properties":{"result":{"type":"string"}}},"errorMessage":{"type":"string"},"label":{"type":"string"}},"required":["status","code"]};function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCloseOrderResponse200" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.status === undefined) && (missing0 = "status")) || ((data.code === undefined) && (missing0 = "code"))){validate12.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.status !== undefined){const _errs2 = errors;if(typeof data.status !== "string"){validate12.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.code !== undefined){const _errs4 = errors;if(typeof data.code !== "string"){validate12.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.data !== undefined){let data2 = data.data;const _errs6 = errors;if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,null"}];return false;}if(errors === _errs6){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.result !== undefined){if(typeof data2.result !== "string"){validate12.errors = [{instancePath:instancePath+"/data/result",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs10 = errors;if(typeof data.errorMessage !== "string"){validate12.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs10 === errors;}else {var valid1 = true;}if(valid1){if(data.label !== undefined){const _errs12 = errors;if(typeof data.label !== "string"){validate12.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs12 === errors;}else {var valid1 = true;}}}}}}}else {validate12.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate12.errors = vErrors;return errors === 0;}const validateCloseOrderResponse4xxRaw = validate14;const schema17 = {"$id":"validateCloseOrderResponse4xx","$ref":"open-defs#/$defs/CloseOrderResponse"};function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCloseOrderResponse4xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.status === undefined) && (missing0 = "status")) || ((data.code === undefined) && (missing0 = "code"))){validate14.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.status !== undefined){const _errs2 = errors;if(typeof data.status !== "string"){validate14.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.code !== undefined){const _errs4 = errors;if(typeof data.code !== "string"){validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.data !== undefined){let data2 = data.data;const _errs6 = errors;if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){validate14.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,null"}];return false;}if(errors === _errs6){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.result !== undefined){if(typeof data2.result !== "string"){validate14.errors = [{instancePath:instancePath+"/data/result",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs10 = errors;if(typeof data.errorMessage !== "string"){validate14.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs10 === errors;}else {var valid1 = true;}if(valid1){if(data.label !== undefined){const _errs12 = errors;if(typeof data.label !== "string"){validate14.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs12 === errors;}else {var valid1 = true;}}}}}}}else {validate14.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate14.errors = vErrors;return errors === 0;}const validateCloseOrderResponse5xxRaw = validate15;const schema19 = {"$id":"validateCloseOrderResponse5xx","$ref":"open-defs#/$defs/CloseOrderResponse"};function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCloseOrderResponse5xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.status === undefined) && (missing0 = "status")) || ((data.code === undefined) && (missing0 = "code"))){validate15.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.status !== undefined){const _errs2 = errors;if(typeof data.status !== "string"){validate15.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.code !== undefined){const _errs4 = errors;if(typeof data.code !== "string"){validate15.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}if(valid1){if(data.data !== undefined){let data2 = data.data;const _errs6 = errors;if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){validate15.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,null"}];return false;}if(errors === _errs6){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.result !== undefined){if(typeof data2.result !== "string"){validate15.errors = [{instancePath:instancePath+"/data/result",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}}var valid1 = _errs6 === errors;}else {var valid1 = true;}if(valid1){if(data.errorMessage !== undefined){const _errs10 = errors;if(typeof data.errorMessage !== "string"){validate15.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs10 === errors;}else {var valid1 = true;}if(valid1){if(data.label !== undefined){const _errs12 = errors;if(typeof data.label !== "string"){validate15.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs12 === errors;}else {var valid1 = true;}}}}}}}else {validate15.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate15.errors = vErrors;return errors === 0;}
+const validateCloseOrderRequestRaw = validate10;
+const schema11 = {"$id":"validateCloseOrderRequest","$ref":"defs#/$defs/CloseOrderRequest"};
+const schema13 = {"type":"object","properties":{"merchantTradeNo":{"type":"string","maxLength":32,"x-max-bytes":32},"prepayId":{"type":"string"}},"anyOf":[{"required":["merchantTradeNo"]},{"required":["prepayId"]}]};
+const func2 = ucs2length;
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCloseOrderRequest" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.merchantTradeNo === undefined) && (missing0 = "merchantTradeNo")){
+const err0 = {instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/anyOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.prepayId === undefined) && (missing1 = "prepayId")){
+const err1 = {instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/anyOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate10.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.merchantTradeNo !== undefined){
+let data0 = data.merchantTradeNo;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func2(data0) > 32){
+validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+else {
+if(new TextEncoder().encode(data0).length > 32){
+validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/x-max-bytes",keyword:"x-max-bytes",params:{},message:"must be at most " + 32 + " UTF-8 bytes"}];
+return false;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.prepayId !== undefined){
+const _errs7 = errors;
+if(typeof data.prepayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/prepayId",schemaPath:"defs#/$defs/CloseOrderRequest/properties/prepayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+else {
+validate10.errors = [{instancePath,schemaPath:"defs#/$defs/CloseOrderRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+const validateCloseOrderResponse200Raw = validate12;
+const schema14 = {"$id":"validateCloseOrderResponse200","$ref":"open-defs#/$defs/CloseOrderResponse"};
+const schema16 = {"type":"object","properties":{"status":{"type":"string"},"code":{"type":"string"},"data":{"type":["object","null"],"properties":{"result":{"type":"string"}}},"errorMessage":{"type":"string"},"label":{"type":"string"}},"required":["status","code"]};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCloseOrderResponse200" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.status === undefined) && (missing0 = "status")) || ((data.code === undefined) && (missing0 = "code"))){
+validate12.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.status !== undefined){
+const _errs2 = errors;
+if(typeof data.status !== "string"){
+validate12.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.code !== undefined){
+const _errs4 = errors;
+if(typeof data.code !== "string"){
+validate12.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs6 = errors;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.result !== undefined){
+if(typeof data2.result !== "string"){
+validate12.errors = [{instancePath:instancePath+"/data/result",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs10 = errors;
+if(typeof data.errorMessage !== "string"){
+validate12.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.label !== undefined){
+const _errs12 = errors;
+if(typeof data.label !== "string"){
+validate12.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+const validateCloseOrderResponse4xxRaw = validate14;
+const schema17 = {"$id":"validateCloseOrderResponse4xx","$ref":"open-defs#/$defs/CloseOrderResponse"};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCloseOrderResponse4xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.status === undefined) && (missing0 = "status")) || ((data.code === undefined) && (missing0 = "code"))){
+validate14.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.status !== undefined){
+const _errs2 = errors;
+if(typeof data.status !== "string"){
+validate14.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.code !== undefined){
+const _errs4 = errors;
+if(typeof data.code !== "string"){
+validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs6 = errors;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+validate14.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.result !== undefined){
+if(typeof data2.result !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data/result",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs10 = errors;
+if(typeof data.errorMessage !== "string"){
+validate14.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.label !== undefined){
+const _errs12 = errors;
+if(typeof data.label !== "string"){
+validate14.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+const validateCloseOrderResponse5xxRaw = validate15;
+const schema19 = {"$id":"validateCloseOrderResponse5xx","$ref":"open-defs#/$defs/CloseOrderResponse"};
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCloseOrderResponse5xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.status === undefined) && (missing0 = "status")) || ((data.code === undefined) && (missing0 = "code"))){
+validate15.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.status !== undefined){
+const _errs2 = errors;
+if(typeof data.status !== "string"){
+validate15.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.code !== undefined){
+const _errs4 = errors;
+if(typeof data.code !== "string"){
+validate15.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs6 = errors;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+validate15.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.result !== undefined){
+if(typeof data2.result !== "string"){
+validate15.errors = [{instancePath:instancePath+"/data/result",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMessage !== undefined){
+const _errs10 = errors;
+if(typeof data.errorMessage !== "string"){
+validate15.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.label !== undefined){
+const _errs12 = errors;
+if(typeof data.label !== "string"){
+validate15.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"open-defs#/$defs/CloseOrderResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
 
 export const validateCloseOrderRequest: SchemaValidator = validateCloseOrderRequestRaw as unknown as SchemaValidator;
 export const validateCloseOrderResponse200: SchemaValidator = validateCloseOrderResponse200Raw as unknown as SchemaValidator;

@@ -24,7 +24,517 @@ export interface SchemaValidator {
 }
 
 function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
-const validateCancelRequestRaw = validate10;const schema11 = {"$id":"validateCancelRequest","$ref":"defs#/$defs/CancelRequest"};const schema13 = {"type":"object","properties":{"version":{"type":"string"},"keyVersion":{"type":"string"},"requestTime":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$"},"appId":{"type":"string"},"merchantNo":{"type":"string","maxLength":32},"data":{"$ref":"defs#/$defs/CancelRequestData"}},"required":["version","keyVersion","requestTime","appId","data"]};const schema14 = {"type":"object","properties":{"requestId":{"type":"string","maxLength":64},"outTradeNo":{"type":"string","maxLength":64}},"required":["requestId","outTradeNo"]};const pattern0 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$", "u");const func2 = ucs2length;function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((data.version === undefined) && (missing0 = "version")) || ((data.keyVersion === undefined) && (missing0 = "keyVersion"))) || ((data.requestTime === undefined) && (missing0 = "requestTime"))) || ((data.appId === undefined) && (missing0 = "appId"))) || ((data.data === undefined) && (missing0 = "data"))){validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.version !== undefined){const _errs1 = errors;if(typeof data.version !== "string"){validate12.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.keyVersion !== undefined){const _errs3 = errors;if(typeof data.keyVersion !== "string"){validate12.errors = [{instancePath:instancePath+"/keyVersion",schemaPath:"#/properties/keyVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.requestTime !== undefined){let data2 = data.requestTime;const _errs5 = errors;if(errors === _errs5){if(typeof data2 === "string"){if(!pattern0.test(data2)){validate12.errors = [{instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$"+"\""}];return false;}}else {validate12.errors = [{instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.appId !== undefined){const _errs7 = errors;if(typeof data.appId !== "string"){validate12.errors = [{instancePath:instancePath+"/appId",schemaPath:"#/properties/appId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.merchantNo !== undefined){let data4 = data.merchantNo;const _errs9 = errors;if(errors === _errs9){if(typeof data4 === "string"){if(func2(data4) > 32){validate12.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"#/properties/merchantNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];return false;}}else {validate12.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"#/properties/merchantNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){let data5 = data.data;const _errs11 = errors;const _errs12 = errors;if(errors === _errs12){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){let missing1;if(((data5.requestId === undefined) && (missing1 = "requestId")) || ((data5.outTradeNo === undefined) && (missing1 = "outTradeNo"))){validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"defs#/$defs/CancelRequestData/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {if(data5.requestId !== undefined){let data6 = data5.requestId;const _errs14 = errors;if(errors === _errs14){if(typeof data6 === "string"){if(func2(data6) > 64){validate12.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"defs#/$defs/CancelRequestData/properties/requestId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];return false;}}else {validate12.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"defs#/$defs/CancelRequestData/properties/requestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs14 === errors;}else {var valid2 = true;}if(valid2){if(data5.outTradeNo !== undefined){let data7 = data5.outTradeNo;const _errs16 = errors;if(errors === _errs16){if(typeof data7 === "string"){if(func2(data7) > 64){validate12.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"defs#/$defs/CancelRequestData/properties/outTradeNo/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];return false;}}else {validate12.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"defs#/$defs/CancelRequestData/properties/outTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs16 === errors;}else {var valid2 = true;}}}}else {validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"defs#/$defs/CancelRequestData/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs11 === errors;}else {var valid0 = true;}}}}}}}}else {validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate12.errors = vErrors;return errors === 0;}function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelRequest" */;let vErrors = null;let errors = 0;if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData}))){vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);errors = vErrors.length;}validate10.errors = vErrors;return errors === 0;}const validateCancelResponse200Raw = validate14;const schema15 = {"$id":"validateCancelResponse200","$ref":"open-defs#/$defs/CancelResponse"};const schema17 = {"type":"object","properties":{"code":{"type":"string"},"msg":{"type":"string"},"data":{"$ref":"defs#/$defs/CancelResponseData"}},"required":["code","msg"]};const schema18 = {"type":"object","properties":{"cancelNo":{"type":"string","maxLength":1024},"requestId":{"type":"string"},"outTradeNo":{"type":"string"},"status":{"type":"string","enum":["SUCCESS","FAILED","PENDING"]},"createdTime":{"type":"string"},"succeededTime":{"type":["string","null"]},"failedTime":{"type":["string","null"]},"errorCode":{"type":["string","null"]},"errorMsg":{"type":["string","null"]}},"required":["requestId","outTradeNo","status","createdTime","succeededTime","failedTime","errorCode","errorMsg"]};function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){const _errs1 = errors;if(typeof data.code !== "string"){validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.msg !== undefined){const _errs3 = errors;if(typeof data.msg !== "string"){validate16.errors = [{instancePath:instancePath+"/msg",schemaPath:"#/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){let data2 = data.data;const _errs5 = errors;const _errs6 = errors;if(errors === _errs6){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){let missing1;if(((((((((data2.requestId === undefined) && (missing1 = "requestId")) || ((data2.outTradeNo === undefined) && (missing1 = "outTradeNo"))) || ((data2.status === undefined) && (missing1 = "status"))) || ((data2.createdTime === undefined) && (missing1 = "createdTime"))) || ((data2.succeededTime === undefined) && (missing1 = "succeededTime"))) || ((data2.failedTime === undefined) && (missing1 = "failedTime"))) || ((data2.errorCode === undefined) && (missing1 = "errorCode"))) || ((data2.errorMsg === undefined) && (missing1 = "errorMsg"))){validate16.errors = [{instancePath:instancePath+"/data",schemaPath:"defs#/$defs/CancelResponseData/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {if(data2.cancelNo !== undefined){let data3 = data2.cancelNo;const _errs8 = errors;if(errors === _errs8){if(typeof data3 === "string"){if(func2(data3) > 1024){validate16.errors = [{instancePath:instancePath+"/data/cancelNo",schemaPath:"defs#/$defs/CancelResponseData/properties/cancelNo/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];return false;}}else {validate16.errors = [{instancePath:instancePath+"/data/cancelNo",schemaPath:"defs#/$defs/CancelResponseData/properties/cancelNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid2 = _errs8 === errors;}else {var valid2 = true;}if(valid2){if(data2.requestId !== undefined){const _errs10 = errors;if(typeof data2.requestId !== "string"){validate16.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"defs#/$defs/CancelResponseData/properties/requestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs10 === errors;}else {var valid2 = true;}if(valid2){if(data2.outTradeNo !== undefined){const _errs12 = errors;if(typeof data2.outTradeNo !== "string"){validate16.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"defs#/$defs/CancelResponseData/properties/outTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs12 === errors;}else {var valid2 = true;}if(valid2){if(data2.status !== undefined){let data6 = data2.status;const _errs14 = errors;if(typeof data6 !== "string"){validate16.errors = [{instancePath:instancePath+"/data/status",schemaPath:"defs#/$defs/CancelResponseData/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "SUCCESS") || (data6 === "FAILED")) || (data6 === "PENDING"))){validate16.errors = [{instancePath:instancePath+"/data/status",schemaPath:"defs#/$defs/CancelResponseData/properties/status/enum",keyword:"enum",params:{allowedValues: schema18.properties.status.enum},message:"must be equal to one of the allowed values"}];return false;}var valid2 = _errs14 === errors;}else {var valid2 = true;}if(valid2){if(data2.createdTime !== undefined){const _errs16 = errors;if(typeof data2.createdTime !== "string"){validate16.errors = [{instancePath:instancePath+"/data/createdTime",schemaPath:"defs#/$defs/CancelResponseData/properties/createdTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid2 = _errs16 === errors;}else {var valid2 = true;}if(valid2){if(data2.succeededTime !== undefined){let data8 = data2.succeededTime;const _errs18 = errors;if((typeof data8 !== "string") && (data8 !== null)){validate16.errors = [{instancePath:instancePath+"/data/succeededTime",schemaPath:"defs#/$defs/CancelResponseData/properties/succeededTime/type",keyword:"type",params:{type: schema18.properties.succeededTime.type},message:"must be string,null"}];return false;}var valid2 = _errs18 === errors;}else {var valid2 = true;}if(valid2){if(data2.failedTime !== undefined){let data9 = data2.failedTime;const _errs20 = errors;if((typeof data9 !== "string") && (data9 !== null)){validate16.errors = [{instancePath:instancePath+"/data/failedTime",schemaPath:"defs#/$defs/CancelResponseData/properties/failedTime/type",keyword:"type",params:{type: schema18.properties.failedTime.type},message:"must be string,null"}];return false;}var valid2 = _errs20 === errors;}else {var valid2 = true;}if(valid2){if(data2.errorCode !== undefined){let data10 = data2.errorCode;const _errs22 = errors;if((typeof data10 !== "string") && (data10 !== null)){validate16.errors = [{instancePath:instancePath+"/data/errorCode",schemaPath:"defs#/$defs/CancelResponseData/properties/errorCode/type",keyword:"type",params:{type: schema18.properties.errorCode.type},message:"must be string,null"}];return false;}var valid2 = _errs22 === errors;}else {var valid2 = true;}if(valid2){if(data2.errorMsg !== undefined){let data11 = data2.errorMsg;const _errs24 = errors;if((typeof data11 !== "string") && (data11 !== null)){validate16.errors = [{instancePath:instancePath+"/data/errorMsg",schemaPath:"defs#/$defs/CancelResponseData/properties/errorMsg/type",keyword:"type",params:{type: schema18.properties.errorMsg.type},message:"must be string,null"}];return false;}var valid2 = _errs24 === errors;}else {var valid2 = true;}}}}}}}}}}}else {validate16.errors = [{instancePath:instancePath+"/data",schemaPath:"defs#/$defs/CancelResponseData/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs5 === errors;}else {var valid0 = true;}}}}}else {validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate16.errors = vErrors;return errors === 0;}function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelResponse200" */;let vErrors = null;let errors = 0;if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);errors = vErrors.length;}validate14.errors = vErrors;return errors === 0;}const validateCancelResponse4xxRaw = validate18;const schema19 = {"$id":"validateCancelResponse4xx","$ref":"open-defs#/$defs/ErrorResponse"};const schema20 = {"type":"object","properties":{"code":{"type":"string"},"msg":{"type":"string"}},"required":["code","msg"]};function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelResponse4xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){validate18.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){const _errs2 = errors;if(typeof data.code !== "string"){validate18.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.msg !== undefined){const _errs4 = errors;if(typeof data.msg !== "string"){validate18.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResponse/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}}}}else {validate18.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate18.errors = vErrors;return errors === 0;}const validateCancelResponse5xxRaw = validate19;const schema21 = {"$id":"validateCancelResponse5xx","$ref":"open-defs#/$defs/ErrorResponse"};function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="validateCancelResponse5xx" */;let vErrors = null;let errors = 0;const _errs0 = errors;if(errors === _errs0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {if(data.code !== undefined){const _errs2 = errors;if(typeof data.code !== "string"){validate19.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs2 === errors;}else {var valid1 = true;}if(valid1){if(data.msg !== undefined){const _errs4 = errors;if(typeof data.msg !== "string"){validate19.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResponse/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid1 = _errs4 === errors;}else {var valid1 = true;}}}}else {validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate19.errors = vErrors;return errors === 0;}
+const validateCancelRequestRaw = validate10;
+const schema11 = {"$id":"validateCancelRequest","$ref":"defs#/$defs/CancelRequest"};
+const schema13 = {"type":"object","properties":{"version":{"type":"string"},"keyVersion":{"type":"string"},"requestTime":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$"},"appId":{"type":"string"},"merchantNo":{"type":"string","maxLength":32},"data":{"$ref":"defs#/$defs/CancelRequestData"}},"required":["version","keyVersion","requestTime","appId","data"]};
+const schema14 = {"type":"object","properties":{"requestId":{"type":"string","maxLength":64},"outTradeNo":{"type":"string","maxLength":64}},"required":["requestId","outTradeNo"]};
+const pattern0 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$", "u");
+const func2 = ucs2length;
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.version === undefined) && (missing0 = "version")) || ((data.keyVersion === undefined) && (missing0 = "keyVersion"))) || ((data.requestTime === undefined) && (missing0 = "requestTime"))) || ((data.appId === undefined) && (missing0 = "appId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.version !== undefined){
+const _errs1 = errors;
+if(typeof data.version !== "string"){
+validate12.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.keyVersion !== undefined){
+const _errs3 = errors;
+if(typeof data.keyVersion !== "string"){
+validate12.errors = [{instancePath:instancePath+"/keyVersion",schemaPath:"#/properties/keyVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requestTime !== undefined){
+let data2 = data.requestTime;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+validate12.errors = [{instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$"},message:"must match pattern \""+"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$"+"\""}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.appId !== undefined){
+const _errs7 = errors;
+if(typeof data.appId !== "string"){
+validate12.errors = [{instancePath:instancePath+"/appId",schemaPath:"#/properties/appId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.merchantNo !== undefined){
+let data4 = data.merchantNo;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if(func2(data4) > 32){
+validate12.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"#/properties/merchantNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"#/properties/merchantNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data5 = data.data;
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.requestId === undefined) && (missing1 = "requestId")) || ((data5.outTradeNo === undefined) && (missing1 = "outTradeNo"))){
+validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"defs#/$defs/CancelRequestData/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data5.requestId !== undefined){
+let data6 = data5.requestId;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data6 === "string"){
+if(func2(data6) > 64){
+validate12.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"defs#/$defs/CancelRequestData/properties/requestId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"defs#/$defs/CancelRequestData/properties/requestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data5.outTradeNo !== undefined){
+let data7 = data5.outTradeNo;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(func2(data7) > 64){
+validate12.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"defs#/$defs/CancelRequestData/properties/outTradeNo/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"defs#/$defs/CancelRequestData/properties/outTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"defs#/$defs/CancelRequestData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelRequest" */;
+let vErrors = null;
+let errors = 0;
+if(!(validate12(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelResponse200Raw = validate14;
+const schema15 = {"$id":"validateCancelResponse200","$ref":"open-defs#/$defs/CancelResponse"};
+const schema17 = {"type":"object","properties":{"code":{"type":"string"},"msg":{"type":"string"},"data":{"$ref":"open-defs#/$defs/CancelResponseData"}},"required":["code","msg"]};
+const schema18 = {"type":"object","properties":{"cancelNo":{"type":"string","maxLength":1024},"requestId":{"type":"string"},"outTradeNo":{"type":"string"},"status":{"type":"string"},"createdTime":{"type":"string"},"succeededTime":{"type":["string","null"]},"failedTime":{"type":["string","null"]},"errorCode":{"type":["string","null"]},"errorMsg":{"type":["string","null"]}},"required":["requestId","outTradeNo","status","createdTime","succeededTime","failedTime","errorCode","errorMsg"]};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){
+validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+const _errs1 = errors;
+if(typeof data.code !== "string"){
+validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.msg !== undefined){
+const _errs3 = errors;
+if(typeof data.msg !== "string"){
+validate16.errors = [{instancePath:instancePath+"/msg",schemaPath:"#/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((((((((data2.requestId === undefined) && (missing1 = "requestId")) || ((data2.outTradeNo === undefined) && (missing1 = "outTradeNo"))) || ((data2.status === undefined) && (missing1 = "status"))) || ((data2.createdTime === undefined) && (missing1 = "createdTime"))) || ((data2.succeededTime === undefined) && (missing1 = "succeededTime"))) || ((data2.failedTime === undefined) && (missing1 = "failedTime"))) || ((data2.errorCode === undefined) && (missing1 = "errorCode"))) || ((data2.errorMsg === undefined) && (missing1 = "errorMsg"))){
+validate16.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CancelResponseData/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data2.cancelNo !== undefined){
+let data3 = data2.cancelNo;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func2(data3) > 1024){
+validate16.errors = [{instancePath:instancePath+"/data/cancelNo",schemaPath:"open-defs#/$defs/CancelResponseData/properties/cancelNo/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/data/cancelNo",schemaPath:"open-defs#/$defs/CancelResponseData/properties/cancelNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.requestId !== undefined){
+const _errs10 = errors;
+if(typeof data2.requestId !== "string"){
+validate16.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"open-defs#/$defs/CancelResponseData/properties/requestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.outTradeNo !== undefined){
+const _errs12 = errors;
+if(typeof data2.outTradeNo !== "string"){
+validate16.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"open-defs#/$defs/CancelResponseData/properties/outTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.status !== undefined){
+const _errs14 = errors;
+if(typeof data2.status !== "string"){
+validate16.errors = [{instancePath:instancePath+"/data/status",schemaPath:"open-defs#/$defs/CancelResponseData/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.createdTime !== undefined){
+const _errs16 = errors;
+if(typeof data2.createdTime !== "string"){
+validate16.errors = [{instancePath:instancePath+"/data/createdTime",schemaPath:"open-defs#/$defs/CancelResponseData/properties/createdTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.succeededTime !== undefined){
+let data8 = data2.succeededTime;
+const _errs18 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate16.errors = [{instancePath:instancePath+"/data/succeededTime",schemaPath:"open-defs#/$defs/CancelResponseData/properties/succeededTime/type",keyword:"type",params:{type: schema18.properties.succeededTime.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.failedTime !== undefined){
+let data9 = data2.failedTime;
+const _errs20 = errors;
+if((typeof data9 !== "string") && (data9 !== null)){
+validate16.errors = [{instancePath:instancePath+"/data/failedTime",schemaPath:"open-defs#/$defs/CancelResponseData/properties/failedTime/type",keyword:"type",params:{type: schema18.properties.failedTime.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.errorCode !== undefined){
+let data10 = data2.errorCode;
+const _errs22 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate16.errors = [{instancePath:instancePath+"/data/errorCode",schemaPath:"open-defs#/$defs/CancelResponseData/properties/errorCode/type",keyword:"type",params:{type: schema18.properties.errorCode.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.errorMsg !== undefined){
+let data11 = data2.errorMsg;
+const _errs24 = errors;
+if((typeof data11 !== "string") && (data11 !== null)){
+validate16.errors = [{instancePath:instancePath+"/data/errorMsg",schemaPath:"open-defs#/$defs/CancelResponseData/properties/errorMsg/type",keyword:"type",params:{type: schema18.properties.errorMsg.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CancelResponseData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelResponse200" */;
+let vErrors = null;
+let errors = 0;
+if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelResponse4xxRaw = validate18;
+const schema19 = {"$id":"validateCancelResponse4xx","$ref":"open-defs#/$defs/ErrorResponse"};
+const schema20 = {"type":"object","properties":{"code":{"type":"string"},"msg":{"type":"string"}},"required":["code","msg"]};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelResponse4xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){
+validate18.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+const _errs2 = errors;
+if(typeof data.code !== "string"){
+validate18.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.msg !== undefined){
+const _errs4 = errors;
+if(typeof data.msg !== "string"){
+validate18.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResponse/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate18.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate18.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelResponse5xxRaw = validate19;
+const schema21 = {"$id":"validateCancelResponse5xx","$ref":"open-defs#/$defs/ErrorResponse"};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelResponse5xx" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){
+validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+const _errs2 = errors;
+if(typeof data.code !== "string"){
+validate19.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.msg !== undefined){
+const _errs4 = errors;
+if(typeof data.msg !== "string"){
+validate19.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResponse/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
 
 export const validateCancelRequest: SchemaValidator = validateCancelRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse200: SchemaValidator = validateCancelResponse200Raw as unknown as SchemaValidator;

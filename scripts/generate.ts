@@ -42,6 +42,55 @@ function bundle(api: ApiName, scratch: string): string {
   return `${JSON.stringify(JSON.parse(readFileSync(file, "utf8")), null, 2)}\n`;
 }
 
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The `required` list of an anyOf branch that says only "this field is required", else undefined. */
+function requiredOnly(branch: unknown): string[] | undefined {
+  return isObject(branch) && Object.keys(branch).length === 1 && Array.isArray(branch.required)
+    ? branch.required
+    : undefined;
+}
+
+/** True for an anyOf branch that only names a format (`{format: ipv4}`): a value rule, not a type. */
+function formatOnly(branch: unknown): boolean {
+  return isObject(branch) && Object.keys(branch).length === 1 && typeof branch.format === "string";
+}
+
+/**
+ * openapi-typescript renders an anyOf of bare constraints as a union with `unknown`, which erases
+ * the type. For codegen only: "at least one of" becomes the object intersected with a union of
+ * one-required-field objects (so `{}` is a type error), and an anyOf of formats is dropped (the
+ * generated validators still check it).
+ */
+export function prepareForCodegen<T>(node: T): T {
+  if (Array.isArray(node)) {
+    for (const item of node) prepareForCodegen(item);
+    return node;
+  }
+  if (!isObject(node)) return node;
+  for (const value of Object.values(node)) prepareForCodegen(value);
+  const { anyOf, properties, ...rest } = node as JsonObject;
+  if (!Array.isArray(anyOf) || anyOf.length === 0) return node;
+  if (anyOf.every(formatOnly)) {
+    delete (node as JsonObject).anyOf;
+    return node;
+  }
+  const lists = anyOf.map(requiredOnly);
+  if (!isObject(properties) || !lists.every((list) => list !== undefined)) return node;
+  const branches = lists.map((required) => ({
+    type: "object",
+    required,
+    properties: Object.fromEntries(required.map((name) => [name, properties[name]])),
+  }));
+  for (const key of Object.keys(node)) delete (node as JsonObject)[key];
+  Object.assign(node, { allOf: [{ ...rest, properties }, { anyOf: branches }] });
+  return node;
+}
+
 /** Writes every generated file for every API under `outDir`. */
 export async function generate(outDir: string, options: { lint: boolean }): Promise<void> {
   if (options.lint) runRedocly(["lint", "--config", "redocly.yaml"]);
@@ -55,7 +104,10 @@ export async function generate(outDir: string, options: { lint: boolean }): Prom
     const specPath = bundledSpecPath(api);
     writeFileSync(join(outDir, specPath.replace(/^generated\//, "")), text);
     const document = JSON.parse(text);
-    const ast = await openapiTS(document, { silent: true, alphabetize: false });
+    const ast = await openapiTS(prepareForCodegen(structuredClone(document)), {
+      silent: true,
+      alphabetize: false,
+    });
     writeFileSync(join(outDir, `${api}.ts`), header(api, specPath) + astToString(ast));
     writeFileSync(join(outDir, `${api}.validators.ts`), header(api, specPath) + generateValidators(document));
   }

@@ -23,6 +23,9 @@ const IPV6 =
   IPV4.slice(1, -1) +
   ")$";
 const FORMAT_PATTERNS: Record<string, string> = { ipv4: IPV4, ipv6: IPV6 };
+
+/** The keyword a checked format compiles to; its error names the formats, not a long regex. */
+export const FORMAT_KEYWORD = "x-format";
 // Annotation-only formats: int64 is already `type: integer`; the rest describe, they do not constrain.
 const ANNOTATION_FORMATS = new Set(["int64", "int32", "date-time"]);
 
@@ -30,8 +33,22 @@ function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The format names of an `anyOf` whose every branch is only a checked format, else undefined. */
+function checkedFormatsOf(value: Json | undefined): string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const formats = value.map((branch) =>
+    isObject(branch) && Object.keys(branch).length === 1 && typeof branch.format === "string"
+      ? branch.format
+      : undefined,
+  );
+  return formats.every((format) => format !== undefined && FORMAT_PATTERNS[format] !== undefined)
+    ? (formats as string[])
+    : undefined;
+}
+
 /** Rewrites a spec schema into plain JSON Schema for Ajv: refs, formats, OpenAPI-only keywords. */
 function toJsonSchema(schema: Json, options: { openEnums: boolean }): Json {
+  const defsId = options.openEnums ? "open-defs" : "defs";
   if (Array.isArray(schema)) return schema.map((item) => toJsonSchema(item, options));
   if (!isObject(schema)) return schema;
   const out: JsonObject = {};
@@ -39,12 +56,14 @@ function toJsonSchema(schema: Json, options: { openEnums: boolean }): Json {
     if (key === "example" || key === "examples" || key === "description" || key === "summary") continue;
     if (key.startsWith("x-") && key !== MAX_BYTES_KEYWORD) continue;
     if (key === "$ref" && typeof value === "string") {
-      out.$ref = value.replace("#/components/schemas/", "defs#/$defs/");
+      out.$ref = value.replace("#/components/schemas/", `${defsId}#/$defs/`);
     } else if (key === "format" && typeof value === "string") {
-      const pattern = FORMAT_PATTERNS[value];
-      if (pattern) out.pattern = pattern;
+      if (FORMAT_PATTERNS[value]) out[FORMAT_KEYWORD] = [value];
       else if (!ANNOTATION_FORMATS.has(value))
         throw new Error(`format ${value}: no validator is defined for it`);
+    } else if (key === "anyOf" && checkedFormatsOf(value)) {
+      // `anyOf: [{format: ipv4}, {format: ipv6}]` is one rule ("an IP address"), so it compiles to one check.
+      out[FORMAT_KEYWORD] = checkedFormatsOf(value) ?? [];
     } else if (key === "enum" && options.openEnums) {
       // Providers add enum values without notice; responses keep them as data (the client maps unknowns).
     } else if (key === "properties" && isObject(value)) {
@@ -79,7 +98,7 @@ const UCS2LENGTH = `function ucs2length(str) { let length = 0; for (const _ of s
 /** Returns the TypeScript text of the validators module for one bundled OpenAPI document. */
 export function generateValidators(document: JsonObject): string {
   const ajv = new Ajv({
-    code: { source: true, esm: true },
+    code: { source: true, esm: true, lines: true },
     allErrors: false,
     strict: true,
     strictTypes: false,
@@ -94,6 +113,23 @@ export function generateValidators(document: JsonObject): string {
       cxt.fail(_`new TextEncoder().encode(${cxt.data}).length > ${cxt.schema}`);
     },
     error: { message: (cxt) => _`"must be at most " + ${cxt.schemaCode} + " UTF-8 bytes"` },
+  });
+  ajv.addKeyword({
+    keyword: FORMAT_KEYWORD,
+    type: "string",
+    schemaType: "array",
+    code(cxt: KeywordCxt) {
+      const formats = cxt.schema as string[];
+      const checks = formats.map((format) => {
+        const regex = cxt.gen.scopeValue("pattern", {
+          ref: new RegExp(FORMAT_PATTERNS[format] ?? ""),
+          code: _`new RegExp(${FORMAT_PATTERNS[format] ?? ""})`,
+        });
+        return _`${regex}.test(${cxt.data})`;
+      });
+      cxt.fail(_`!(${checks.reduce((all, check) => _`${all} || ${check}`)})`);
+    },
+    error: { message: (cxt) => _`"must be a valid " + ${cxt.schemaCode}.join(" or ") + " address"` },
   });
   const components = isObject(document.components) ? document.components : {};
   const schemas = isObject(components.schemas) ? components.schemas : {};
@@ -122,13 +158,7 @@ export function generateValidators(document: JsonObject): string {
   ajv.addSchema({ $id: "open-defs", $defs: toJsonSchema(schemas, { openEnums: true }) });
   for (const { name, schema, openEnums } of pending) {
     const converted = toJsonSchema(schema, { openEnums });
-    const retargeted = JSON.parse(
-      JSON.stringify(converted).replaceAll(
-        '"defs#/$defs/',
-        openEnums ? '"open-defs#/$defs/' : '"defs#/$defs/',
-      ),
-    );
-    ajv.addSchema({ $id: name, ...retargeted });
+    ajv.addSchema({ $id: name, ...(isObject(converted) ? converted : {}) });
     exports[name] = name;
   }
   let code = standaloneCode(ajv, exports);
