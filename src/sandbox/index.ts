@@ -1,0 +1,33 @@
+// The `payclients/sandbox` entry point: a local GatePay, DaxPay and PayerMax for tests and demos.
+// Only startSandbox and the types of its options, results and records are public.
+
+export type { SandboxSeeder } from "./admin.js";
+export type {
+  SandboxCredentials,
+  SandboxCredentialsInput,
+  SandboxDaxPayCredentials,
+  SandboxGatePayCredentials,
+  SandboxPayerMaxCredentials,
+} from "./credentials.js";
+export type { SandboxInputError } from "./input.js";
+export { type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
+export type {
+  DaxPayOrderRecord,
+  DaxPayOrderSeed,
+  DaxPayOrderStatus,
+  GatePayPrepayOrderRecord,
+  GatePayPrepayOrderSeed,
+  GatePayPrepayStatus,
+  GatePayRechargeRecord,
+  GatePayRechargeSeed,
+  GatePayRechargeStatus,
+  PayerMaxCancelRecord,
+  PayerMaxOrderRecord,
+  PayerMaxOrderSeed,
+  PayerMaxOrderStatus,
+  QuoteInput,
+  SandboxOrderKind,
+  SandboxOrderRecord,
+  SandboxQuote,
+  SandboxStateChange,
+} from "./state.js";
