@@ -7,7 +7,13 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
+          include: [
+            "src/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "test/**/*.test.ts",
+            "contracts/**/*.test.ts",
+          ],
+          exclude: ["contracts/**/*.pact.test.ts", "**/node_modules/**"],
           environment: "node",
         },
       },
