@@ -1,0 +1,150 @@
+// The words and code of the landing page (site/index.html), in one module: landing.ts renders the
+// page from it and extract-samples.ts type-checks every TypeScript snippet in it, so a snippet on
+// the page cannot drift from the package's API.
+import type { ApiName } from "../lib/apis.js";
+
+/** A code block on the landing page; `typescript` ones are type-checked by `npm run check:samples`. */
+export interface Snippet {
+  /** Stable name, used for the extracted file (`landing.<id>.ts`). */
+  id: string;
+  lang: "typescript" | "shell";
+  code: string;
+}
+
+/** One provider as the landing page introduces it. */
+export interface ProviderGuide {
+  name: string;
+  /** The APIs (redocly.yaml names) whose operations this provider's client calls. */
+  apis: ApiName[];
+  /** The client factory exported by payclients. */
+  factory: string;
+  /** The signing rule in one sentence (HTML allowed: the page renders it as is). */
+  signing: string;
+  /** Creating the client from environment variables and calling it. */
+  usage: Snippet;
+}
+
+/** How to install the package. */
+export const INSTALL: Snippet = {
+  id: "install",
+  lang: "shell",
+  code: "npm install payclients",
+};
+
+/** The three providers, in the order the page lists them. */
+export const PROVIDERS: ProviderGuide[] = [
+  {
+    name: "GatePay",
+    apis: ["gatepay-payments", "gatepay-otc"],
+    factory: "createGatePayClient",
+    signing:
+      "Every request carries <code>X-GatePay-Signature</code>, the lowercase hex HMAC-SHA512 of " +
+      '<code>timestamp + "\\n" + nonce + "\\n" + body + "\\n"</code> keyed with your Payment API ' +
+      "secret, next to the <code>X-GatePay-Timestamp</code> (epoch ms), <code>X-GatePay-Nonce</code> and " +
+      "<code>X-GatePay-Certificate-ClientId</code> headers.",
+    usage: {
+      id: "gatepay",
+      lang: "typescript",
+      code: `import { createGatePayClient } from "payclients";
+
+const { GATEPAY_CLIENT_ID, GATEPAY_SECRET, GATEPAY_MERCHANT_ID } = process.env;
+if (!GATEPAY_CLIENT_ID || !GATEPAY_SECRET || !GATEPAY_MERCHANT_ID) {
+  throw new Error("Set GATEPAY_CLIENT_ID, GATEPAY_SECRET, GATEPAY_MERCHANT_ID");
+}
+
+const gatepay = createGatePayClient({
+  clientId: GATEPAY_CLIENT_ID,
+  secret: GATEPAY_SECRET,
+  merchantId: GATEPAY_MERCHANT_ID, // needed by the OTC (recharge) calls
+});
+
+await gatepay.closeOrder({ merchantTradeNo: "118223456797" });
+await gatepay.cancelRecharge({ orderId: "71347515709194240" });
+`,
+    },
+  },
+  {
+    name: "DaxPay",
+    apis: ["daxpay"],
+    factory: "createDaxPayClient",
+    signing:
+      "The body carries <code>sign</code>, the lowercase hex HMAC-SHA256 (or MD5) of its non-null " +
+      "fields sorted by key as <code>key=value</code> pairs joined with <code>&amp;</code>, with every " +
+      '<code>"</code> and <code>\\</code> removed and <code>&amp;key=&lt;secret&gt;</code> appended; ' +
+      "the answer's <code>data</code> is signed the same way.",
+    usage: {
+      id: "daxpay",
+      lang: "typescript",
+      code: `import { createDaxPayClient } from "payclients";
+
+const { DAXPAY_BASE_URL, DAXPAY_SECRET } = process.env;
+if (!DAXPAY_BASE_URL || !DAXPAY_SECRET) {
+  throw new Error("Set DAXPAY_BASE_URL and DAXPAY_SECRET");
+}
+
+// DaxPay is self-hosted: baseUrl is your own gateway.
+const daxpay = createDaxPayClient({ baseUrl: DAXPAY_BASE_URL, secret: DAXPAY_SECRET });
+
+await daxpay.cancel({ bizOrderNo: "P0001" });
+`,
+    },
+  },
+  {
+    name: "PayerMax",
+    apis: ["payermax"],
+    factory: "createPayerMaxClient",
+    signing:
+      "The <code>sign</code> header is the Base64 RSA-SHA256 (PKCS#1 v1.5) signature of the exact " +
+      "request body with your RSA-2048 private key; PayerMax signs its answers the same way with its " +
+      "platform key, and the client checks that signature.",
+    usage: {
+      id: "payermax",
+      lang: "typescript",
+      code: `import { createPayerMaxClient } from "payclients";
+
+const appId = process.env.PAYERMAX_APP_ID;
+const privateKey = process.env.PAYERMAX_PRIVATE_KEY;
+const platformPublicKey = process.env.PAYERMAX_PUBLIC_KEY;
+if (!appId || !privateKey || !platformPublicKey) {
+  throw new Error("Set PAYERMAX_APP_ID, PAYERMAX_PRIVATE_KEY, PAYERMAX_PUBLIC_KEY");
+}
+
+// Keys may be PEM, or the bare Base64 DER that PayerMax hands out.
+const payermax = createPayerMaxClient({ appId, privateKey, platformPublicKey, environment: "uat" });
+
+await payermax.cancel({ requestId: "cancel-ORDER-0001", outTradeNo: "ORDER-0001" });
+`,
+    },
+  },
+];
+
+/** Handling failures, the same way for every provider. */
+export const ERRORS: Snippet = {
+  id: "errors",
+  lang: "typescript",
+  code: `import { createDaxPayClient, PayClientError } from "payclients";
+
+const { DAXPAY_BASE_URL, DAXPAY_SECRET } = process.env;
+if (!DAXPAY_BASE_URL || !DAXPAY_SECRET) {
+  throw new Error("Set DAXPAY_BASE_URL and DAXPAY_SECRET");
+}
+const daxpay = createDaxPayClient({ baseUrl: DAXPAY_BASE_URL, secret: DAXPAY_SECRET });
+
+try {
+  const result = await daxpay.cancel({ bizOrderNo: "P0001" });
+  console.log("cancelled", result);
+} catch (error) {
+  // Every failure is a PayClientError: invalid input (before any request), a provider
+  // rejection, a bad signature, a timeout, a network failure or an unexpected answer.
+  if (error instanceof PayClientError) {
+    console.error(error.type, error.provider, error.operation, error.message);
+  }
+  throw error;
+}
+`,
+};
+
+/** Every snippet on the page, in page order. */
+export function landingSnippets(): Snippet[] {
+  return [INSTALL, ...PROVIDERS.map((provider) => provider.usage), ERRORS];
+}
