@@ -7,7 +7,7 @@
 import type { components } from "../../generated/daxpay.js";
 import { validateCancelRequest } from "../../generated/daxpay.validators.js";
 import { signDaxPay, verifyDaxPaySignature } from "../daxpay/sign.js";
-import { describeSchemaIssues, isRecord } from "./input.js";
+import { describeSchemaIssues } from "./input.js";
 import {
   isJsonContentType,
   jsonAnswer,
@@ -19,6 +19,7 @@ import {
   type SandboxRequest,
 } from "./route.js";
 
+type PayCancelParam = components["schemas"]["PayCancelParam"];
 type PayCancelResult = components["schemas"]["PayCancelResult"];
 type PayCancelModel = components["schemas"]["PayCancelModel"];
 type ErrorResult = components["schemas"]["ErrorResult"];
@@ -94,34 +95,31 @@ function cancel(request: SandboxRequest, context: SandboxContext): SandboxAnswer
   } catch {
     return paramsInvalid("request body is not valid JSON", 400);
   }
-  if (!validateCancelRequest(body) || !isRecord(body)) {
+  if (!validateCancelRequest(body)) {
     const issue = describeSchemaIssues(validateCancelRequest.errors);
     return issue.field === "orderNo|bizOrderNo"
       ? paramsInvalid(DAXPAY_MESSAGES.eitherOrderNumber)
       : paramsInvalid(`${issue.field} ${issue.reason}`);
   }
+  const param = body as PayCancelParam;
   const credentials = context.keys.credentials.daxpay;
-  const signed: Record<string, unknown> = { sign: body.sign };
+  const signed: Record<string, unknown> = { sign: param.sign };
   for (const field of SIGNED_FIELDS) {
-    signed[field] = body[field];
+    signed[field] = param[field];
   }
   if (!verifyDaxPaySignature(signed, credentials.secret, credentials.signType)) {
     return gatewayError(200, 20052, DAXPAY_MESSAGES.signFailed);
   }
   // Whole seconds on both sides: reqTime is epoch seconds, so sub-second drift must not decide.
   const nowSeconds = Math.floor(now / 1000);
-  const reqTime = body.reqTime as number;
+  const reqTime = param.reqTime;
   if (nowSeconds - reqTime > DAXPAY_MAX_AGE_SECONDS) {
     return gatewayError(200, 10006, DAXPAY_MESSAGES.expired);
   }
   if (reqTime - nowSeconds > DAXPAY_MAX_AHEAD_SECONDS) {
     return gatewayError(200, 10006, DAXPAY_MESSAGES.fromTheFuture);
   }
-  const ids = {
-    orderNo: typeof body.orderNo === "string" ? body.orderNo : undefined,
-    bizOrderNo: typeof body.bizOrderNo === "string" ? body.bizOrderNo : undefined,
-  };
-  switch (context.state.cancelDaxPayOrder(ids, now)) {
+  switch (context.state.cancelDaxPayOrder({ orderNo: param.orderNo, bizOrderNo: param.bizOrderNo }, now)) {
     case "cancelled":
       return handled(context, now);
     case "paid":

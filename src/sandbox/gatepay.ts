@@ -18,7 +18,7 @@ import {
 } from "../../generated/gatepay-payments.validators.js";
 import { constantTimeEqual } from "../core/constant-time.js";
 import { signGatePay, verifyGatePaySignature } from "../gatepay/sign.js";
-import { describeSchemaIssues, isRecord } from "./input.js";
+import { describeSchemaIssues } from "./input.js";
 import {
   isJsonContentType,
   jsonAnswer,
@@ -34,7 +34,9 @@ import {
 } from "./route.js";
 import type { GatePayRechargeRecord } from "./state.js";
 
+type CloseOrderRequest = Payments["schemas"]["CloseOrderRequest"];
 type CloseOrderResponse = Payments["schemas"]["CloseOrderResponse"];
+type CancelRequest = Otc["schemas"]["CancelRequest"];
 type OtcRechargeRequest = Otc["schemas"]["OtcRechargeRequest"];
 type OtcRechargeData = NonNullable<Otc["schemas"]["OtcRechargeResponse"]["data"]>;
 type OtcCancelData = NonNullable<Otc["schemas"]["OtcRechargeCancelResponse"]["data"]>;
@@ -265,17 +267,11 @@ function gatepayRoute(
   };
 }
 
-function optionalText(body: unknown, key: string): string | undefined {
-  const value = isRecord(body) ? body[key] : undefined;
-  return typeof value === "string" ? value : undefined;
-}
+// Each `decide` runs after its validator accepted the body, so the body has the spec's type.
 
 function closeOrder(body: unknown, context: SandboxContext, now: number): Reply {
-  const ids = {
-    prepayId: optionalText(body, "prepayId"),
-    merchantTradeNo: optionalText(body, "merchantTradeNo"),
-  };
-  switch (context.state.closePrepayOrder(ids, now)) {
+  const { prepayId, merchantTradeNo } = body as CloseOrderRequest;
+  switch (context.state.closePrepayOrder({ prepayId, merchantTradeNo }, now)) {
     case "closed":
       return success({ result: "SUCCESS" });
     case "already-closed":
@@ -333,7 +329,6 @@ function rechargeData(recharge: GatePayRechargeRecord, merchantId: number): OtcR
 }
 
 function createRecharge(body: unknown, context: SandboxContext, now: number): Reply {
-  // The validator has checked every field this reads.
   const result = context.state.createRecharge(body as OtcRechargeRequest, now);
   if (result.outcome === "quote-rejected") {
     return formatError(`${result.field} ${result.reason}`);
@@ -342,7 +337,7 @@ function createRecharge(body: unknown, context: SandboxContext, now: number): Re
 }
 
 function cancelRecharge(body: unknown, context: SandboxContext, now: number): Reply {
-  switch (context.state.cancelRecharge(optionalText(body, "orderId") ?? "", now)) {
+  switch (context.state.cancelRecharge((body as CancelRequest).orderId, now)) {
     case "cancelled":
     case "already-cancelled":
       return success({ success: true });
