@@ -161,3 +161,44 @@ export function withValidationContext<T>(ctx: ErrorContext, check: () => T): T {
     throw error;
   }
 }
+
+/**
+ * Asserts an absolute http(s) URL without query, fragment or credentials (user:password@ would put a
+ * secret into every error that names the URL); returns it without trailing slashes.
+ */
+export function requireHttpUrl(value: unknown, field: string): string {
+  const text = requireString(value, field);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    fail(field, "url", "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    fail(field, "url", "must be an absolute http(s) URL");
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    fail(field, "url", "must not carry credentials, a query or a fragment");
+  }
+  return text.replace(/\/+$/, "");
+}
+
+/**
+ * Rejects "" in any field (rule "nonEmpty"): an empty id is never meant, and a provider that signs
+ * every present field (DaxPay) would sign it as `key=`.
+ */
+export function rejectEmptyStrings(obj: Readonly<Record<string, unknown>>, path: string): void {
+  for (const [key, value] of Object.entries(obj)) {
+    if (value === "") fail(path === "" ? key : `${path}.${key}`, "nonEmpty", "must not be empty");
+  }
+}
+
+/** A new object with only `keys`, in that order, leaving out undefined values: the body to serialize. */
+export function pickDefined(
+  obj: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const key of keys) if (obj[key] !== undefined) picked[key] = obj[key];
+  return picked;
+}
