@@ -195,13 +195,12 @@ export function resolveSandboxKeys(
 ): SandboxKeys {
   const value = expectObject(input, "credentials", true);
   rejectUnknownKeys(value, ["gatepay", "daxpay", "payermax"], "credentials");
+  const gatepay = resolveGatePay(value.gatepay);
+  const daxpay = resolveDaxPay(value.daxpay, daxpaySignType);
+  // Last, so that a bad GatePay or DaxPay field fails before RSA keys are generated (~0.2 s).
   const payermax = resolvePayerMax(value.payermax);
   return {
-    credentials: {
-      gatepay: resolveGatePay(value.gatepay),
-      daxpay: resolveDaxPay(value.daxpay, daxpaySignType),
-      payermax: payermax.credentials,
-    },
+    credentials: { gatepay, daxpay, payermax: payermax.credentials },
     payermaxMerchantPublicKey: payermax.payermaxMerchantPublicKey,
     payermaxPlatformPrivateKey: payermax.payermaxPlatformPrivateKey,
   };

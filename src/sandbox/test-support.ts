@@ -20,26 +20,29 @@ export class TestClock {
 }
 
 /**
- * TEST MATERIAL, never real: fixed credentials with freshly generated RSA-2048 pairs. Generating a pair
- * costs ~100 ms, so each test file calls this once and shares the result among its sandboxes.
+ * TEST MATERIAL, never real: fixed credentials with freshly generated RSA-2048 keys. Generating a pair
+ * costs 0.1 to 0.5 s, so each test file calls this once and shares the result among its sandboxes. Only
+ * tests about PayerMax's two key pairs need them apart; the others let one pair play both roles.
  */
-export function testCredentials(): Required<SandboxCredentialsInput> {
+export function testCredentials(
+  keyPairs: "one pair" | "two pairs" = "one pair",
+): Required<SandboxCredentialsInput> {
   const pair = () =>
     generateKeyPairSync("rsa", {
       modulusLength: 2048,
       publicKeyEncoding: { type: "spki", format: "pem" },
       privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
-  const merchant = pair();
-  const platform = pair();
+    }).privateKey;
+  const merchantKey = pair();
+  const platformKey = keyPairs === "two pairs" ? pair() : merchantKey;
   return {
     gatepay: { clientId: "test-client-id", secret: "test-gatepay-secret", merchantId: 10_001 },
     daxpay: { secret: "test-daxpay-secret" },
     payermax: {
       appId: "test-app-id",
       merchantNo: "TEST0001",
-      privateKey: merchant.privateKey,
-      platformPrivateKey: platform.privateKey,
+      privateKey: merchantKey,
+      platformPrivateKey: platformKey,
     },
   };
 }
