@@ -1,0 +1,22 @@
+// The core names every entry point exports: the error family and the types shared by all clients.
+// Each provider entry (src/<provider>/index.ts) re-exports this, so an app importing one provider
+// gets the errors without loading the others.
+
+export {
+  AbortedError,
+  ClockSkewError,
+  NetworkError,
+  PayClientError,
+  type PayClientErrorJSON,
+  type PayClientErrorType,
+  type Provider,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  SignatureError,
+  TimeoutError,
+  UnexpectedResponseError,
+  type UnexpectedResponseReason,
+  ValidationError,
+} from "./errors.js";
+export type { RequestEvent, ResponseEvent } from "./hooks.js";
+export type { CommonClientOptions } from "./options.js";

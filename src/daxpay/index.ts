@@ -1,0 +1,14 @@
+// Entry point for apps that use DaxPay only (`payclients/daxpay`): the client, the pure signing
+// functions, and the shared errors and types.
+
+export * from "../core/public.js";
+export {
+  createDaxPayClient,
+  type DaxPayCancelData,
+  type DaxPayCancelRequest,
+  type DaxPayCancelResponse,
+  type DaxPayCancelResult,
+  type DaxPayClient,
+  type DaxPayClientOptions,
+} from "./client.js";
+export { type DaxPaySignType, daxPaySignString, signDaxPay, verifyDaxPaySignature } from "./sign.js";

@@ -1,0 +1,29 @@
+// Entry point for apps that use GatePay only (`payclients/gatepay`): the client, the pure signing
+// functions (also for verifying callbacks), and the shared errors and types.
+
+export * from "../core/public.js";
+export {
+  createGatePayClient,
+  GATEPAY_BASE_URL,
+  type GatePayCancelRechargeRequest,
+  type GatePayCancelRechargeResponse,
+  type GatePayCancelRechargeResult,
+  type GatePayClient,
+  type GatePayClientOptions,
+  type GatePayCloseOrderRequest,
+  type GatePayCloseOrderResponse,
+  type GatePayCloseOrderResult,
+  type GatePayCreateRechargeRequest,
+  type GatePayCreateRechargeResponse,
+  type GatePayCreateRechargeResult,
+  type GatePayRecharge,
+} from "./client.js";
+export { GATEPAY_HEADERS, type GatePayResponseSignatures } from "./middleware.js";
+export {
+  type GatePaySignedParts,
+  type GatePaySignParams,
+  type GatePayVerifyParams,
+  gatePaySignString,
+  signGatePay,
+  verifyGatePaySignature,
+} from "./sign.js";
