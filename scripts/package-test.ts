@@ -5,8 +5,9 @@
 //   2. pack list      `npm pack --dry-run --json`: only dist/ and package metadata, no tests or fixtures
 //   3. install        `npm pack` the real tarball, install it into a fresh app outside this repository
 //                     (so nothing resolves from the repository's node_modules by accident)
-//   4. types          the app (test/package/.app) compiles under strict with the repository's tsc,
-//                     without DOM types and with skipLibCheck off, so the shipped .d.ts are checked too
+//   4. types          the app (test/package/.app) and README's "Install and use" examples compile under
+//                     strict with the repository's tsc, without DOM types and with skipLibCheck off, so
+//                     the shipped .d.ts are checked too (and once more under moduleResolution bundler)
 //   5. misuse         with its `@ts-expect-error` lines unmarked, the app fails on exactly those lines,
 //                     each with the error code it names: the types reject what they claim to reject
 //   6. imports        every bare import in dist/ is a dependency or a node: builtin, and each provider
@@ -203,6 +204,8 @@ async function packAndInstall(
     throw new CheckFailed("the tarball's file list differs from npm pack --dry-run's");
   }
   cpSync(appSource, app, { recursive: true });
+  mkdirSync(join(app, "src/readme"));
+  for (const example of readmeExamples()) writeFileSync(join(app, "src/readme", example.name), example.code);
   writeFileSync(
     join(app, "package.json"),
     `${JSON.stringify({ name: "payclients-package-test-app", private: true, type: "module" }, null, 2)}\n`,
@@ -240,13 +243,48 @@ function tscErrors(output: string): { file: string; line: number; code: string; 
   return errors;
 }
 
+/**
+ * The TypeScript examples of README's "Install and use" section, compiled with the app so the README
+ * cannot drift from the published types. Each starts with a `// <file>.ts` line naming it, so one
+ * example can import another (`./clients.js`) the way an app's files do.
+ */
+function readmeExamples(): { name: string; code: string }[] {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = /^## Install and use\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme)?.[1];
+  if (section === undefined) throw new CheckFailed('README.md has no "## Install and use" section');
+  const examples: { name: string; code: string }[] = [];
+  for (const match of section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
+    const code = match[1] ?? "";
+    const name = /^\/\/ ([\w-]+\.ts)\n/.exec(code)?.[1];
+    if (name === undefined)
+      throw new CheckFailed("README: each ```ts block of Install and use starts with // <file>.ts");
+    examples.push({ name, code });
+  }
+  if (examples.length === 0) throw new CheckFailed("README: Install and use has no ```ts examples");
+  return examples;
+}
+
 async function compileApp(app: string): Promise<{ value: true; detail: string }> {
   const result = await run(process.execPath, [tsc, "-p", join(app, "tsconfig.json")], { cwd: app });
   if (result.code !== 0) throw new CheckFailed(`tsc exited ${result.code}\n${tail(result)}`);
   const files = readdirSync(join(app, "src")).filter((name) => name.endsWith(".ts"));
+  const examples = readdirSync(join(app, "src/readme"));
   return {
     value: true,
-    detail: `${files.join(", ")} compiled by tsc ${await tscVersion()} (strict, no DOM lib)`,
+    detail: `${files.join(", ")} + README examples ${examples.join(", ")}: tsc ${await tscVersion()}, strict, no DOM lib`,
+  };
+}
+
+/** The same app under `"moduleResolution": "bundler"`, the other setting apps commonly use. */
+async function compileForBundler(app: string): Promise<{ value: true; detail: string }> {
+  const config = join(app, "tsconfig.bundler.json");
+  const compilerOptions = { module: "ESNext", moduleResolution: "bundler", noEmit: true, skipLibCheck: true };
+  writeFileSync(config, JSON.stringify({ extends: "./tsconfig.json", compilerOptions }));
+  const result = await run(process.execPath, [tsc, "-p", config], { cwd: app });
+  if (result.code !== 0) throw new CheckFailed(`tsc exited ${result.code}\n${tail(result)}`);
+  return {
+    value: true,
+    detail: "the app and README examples compile with module ESNext, moduleResolution bundler",
   };
 }
 
@@ -471,6 +509,7 @@ async function main(): Promise<void> {
     const [compiled] = await Promise.all([
       check("types: app compiles under strict", () => compileApp(dir)),
       check("types: misuse is rejected", () => misuseRejected(dir)),
+      check("types: moduleResolution bundler", () => compileForBundler(dir)),
       check("imports: deps and entry points", () => importsCheck(dir)),
     ]);
     const node = await check("runtime: Node 24 from npm", () => node24);

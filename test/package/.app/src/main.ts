@@ -80,6 +80,9 @@ try {
     payermaxEntry.createPayerMaxClient === createPayerMaxClient,
     "payclients/payermax re-exports the root's client",
   );
+  for (const entry of [gatepayEntry, daxpayEntry, payermaxEntry]) {
+    ok(entry.PayClientError === PayClientError, "each entry point shares the root's PayClientError");
+  }
 
   const gatepay = gatepayEntry.createGatePayClient({
     ...credentials.gatepay,
@@ -144,9 +147,26 @@ try {
   ok(sandbox.orders("payermaxOrder")[0]?.status === "CANCELLED", "the PayerMax order is cancelled");
 
   // --- The cross-provider cancel ------------------------------------------------------------------------
-  const anyOrder = sandbox.seed.daxpayOrder();
-  const outcome = await cancelOrder({ client: daxpay, bizOrderNo: anyOrder.bizOrderNo });
-  ok(outcome.outcome === "cancelled", `cancelOrder, got ${outcome.outcome}`);
+  const clients = { gatepay, daxpay, payermax };
+  const outcomes = [
+    await cancelOrder(clients, {
+      provider: "gatepay",
+      merchantTradeNo: sandbox.seed.gatepayPrepayOrder().merchantTradeNo,
+    }),
+    await cancelOrder(clients, { provider: "daxpay", bizOrderNo: sandbox.seed.daxpayOrder().bizOrderNo }),
+    await cancelOrder(clients, {
+      provider: "payermax",
+      requestId: "cancel-any-1",
+      outTradeNo: sandbox.seed.payermaxOrder().outTradeNo,
+    }),
+  ].map((result) => `${result.provider}:${result.outcome}`);
+  ok(
+    /^gatepay:cancelled,daxpay:cancelled,payermax:(cancelled|pending)$/.test(outcomes.join()),
+    `cancelOrder at each provider, got ${outcomes.join()}`,
+  );
+  const paidAtDaxPay = sandbox.seed.daxpayOrder({ status: "success" });
+  const refused = await cancelOrder(clients, { provider: "daxpay", orderNo: paidAtDaxPay.orderNo });
+  ok(refused.outcome === "rejected", `cancelOrder of a paid order, got ${refused.outcome}`);
 
   // --- The raw openapi-fetch clients, signing middleware installed ----------------------------------
   const rawOrder = sandbox.seed.gatepayPrepayOrder();
