@@ -25,6 +25,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The docs site in Chromium (npm run test:browser builds site/ first). Its files are named
+        // *.browser.ts so that the unit project's *.test.ts globs leave them alone.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.browser.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });

@@ -47,16 +47,14 @@ export const PROVIDERS: ProviderGuide[] = [
       lang: "typescript",
       code: `import { createGatePayClient } from "payclients";
 
-const { GATEPAY_CLIENT_ID, GATEPAY_SECRET, GATEPAY_MERCHANT_ID } = process.env;
-if (!GATEPAY_CLIENT_ID || !GATEPAY_SECRET || !GATEPAY_MERCHANT_ID) {
-  throw new Error("Set GATEPAY_CLIENT_ID, GATEPAY_SECRET, GATEPAY_MERCHANT_ID");
+const clientId = process.env.GATEPAY_CLIENT_ID;
+const secret = process.env.GATEPAY_SECRET; // your Payment API secret
+const merchantId = process.env.GATEPAY_MERCHANT_ID; // needed by OTC calls
+if (!clientId || !secret || !merchantId) {
+  throw new Error("Set the GATEPAY_* environment variables");
 }
 
-const gatepay = createGatePayClient({
-  clientId: GATEPAY_CLIENT_ID,
-  secret: GATEPAY_SECRET,
-  merchantId: GATEPAY_MERCHANT_ID, // needed by the OTC (recharge) calls
-});
+const gatepay = createGatePayClient({ clientId, secret, merchantId });
 
 await gatepay.closeOrder({ merchantTradeNo: "118223456797" });
 await gatepay.cancelRecharge({ orderId: "71347515709194240" });
@@ -77,13 +75,13 @@ await gatepay.cancelRecharge({ orderId: "71347515709194240" });
       lang: "typescript",
       code: `import { createDaxPayClient } from "payclients";
 
-const { DAXPAY_BASE_URL, DAXPAY_SECRET } = process.env;
-if (!DAXPAY_BASE_URL || !DAXPAY_SECRET) {
-  throw new Error("Set DAXPAY_BASE_URL and DAXPAY_SECRET");
+const baseUrl = process.env.DAXPAY_BASE_URL; // DaxPay is self-hosted
+const secret = process.env.DAXPAY_SECRET;
+if (!baseUrl || !secret) {
+  throw new Error("Set the DAXPAY_* environment variables");
 }
 
-// DaxPay is self-hosted: baseUrl is your own gateway.
-const daxpay = createDaxPayClient({ baseUrl: DAXPAY_BASE_URL, secret: DAXPAY_SECRET });
+const daxpay = createDaxPayClient({ baseUrl, secret });
 
 await daxpay.cancel({ bizOrderNo: "P0001" });
 `,
@@ -103,14 +101,19 @@ await daxpay.cancel({ bizOrderNo: "P0001" });
       code: `import { createPayerMaxClient } from "payclients";
 
 const appId = process.env.PAYERMAX_APP_ID;
-const privateKey = process.env.PAYERMAX_PRIVATE_KEY;
-const platformPublicKey = process.env.PAYERMAX_PUBLIC_KEY;
+// Keys as PEM, or as the bare Base64 DER that PayerMax hands out.
+const privateKey = process.env.PAYERMAX_PRIVATE_KEY; // yours, PKCS#8
+const platformPublicKey = process.env.PAYERMAX_PUBLIC_KEY; // theirs, SPKI
 if (!appId || !privateKey || !platformPublicKey) {
-  throw new Error("Set PAYERMAX_APP_ID, PAYERMAX_PRIVATE_KEY, PAYERMAX_PUBLIC_KEY");
+  throw new Error("Set the PAYERMAX_* environment variables");
 }
 
-// Keys may be PEM, or the bare Base64 DER that PayerMax hands out.
-const payermax = createPayerMaxClient({ appId, privateKey, platformPublicKey, environment: "uat" });
+const payermax = createPayerMaxClient({
+  appId,
+  privateKey,
+  platformPublicKey,
+  environment: "uat", // or "production"
+});
 
 await payermax.cancel({ requestId: "cancel-ORDER-0001", outTradeNo: "ORDER-0001" });
 `,
@@ -124,20 +127,23 @@ export const ERRORS: Snippet = {
   lang: "typescript",
   code: `import { createDaxPayClient, PayClientError } from "payclients";
 
-const { DAXPAY_BASE_URL, DAXPAY_SECRET } = process.env;
-if (!DAXPAY_BASE_URL || !DAXPAY_SECRET) {
-  throw new Error("Set DAXPAY_BASE_URL and DAXPAY_SECRET");
+const baseUrl = process.env.DAXPAY_BASE_URL;
+const secret = process.env.DAXPAY_SECRET;
+if (!baseUrl || !secret) {
+  throw new Error("Set the DAXPAY_* environment variables");
 }
-const daxpay = createDaxPayClient({ baseUrl: DAXPAY_BASE_URL, secret: DAXPAY_SECRET });
+const daxpay = createDaxPayClient({ baseUrl, secret });
 
 try {
   const result = await daxpay.cancel({ bizOrderNo: "P0001" });
   console.log("cancelled", result);
 } catch (error) {
-  // Every failure is a PayClientError: invalid input (before any request), a provider
-  // rejection, a bad signature, a timeout, a network failure or an unexpected answer.
+  // Every failure is a PayClientError: invalid input (before any request), a
+  // provider rejection, a bad signature, a timeout, a network failure or an
+  // unexpected answer. Its type says which; provider and operation say where.
   if (error instanceof PayClientError) {
-    console.error(error.type, error.provider, error.operation, error.message);
+    const { type, provider, operation, message } = error;
+    console.error(type, provider, operation, message);
   }
   throw error;
 }
