@@ -61,6 +61,7 @@ import {
   type GatePaySigner,
   gatePayRequestHeaders,
   gatePaySigningMiddleware,
+  isOtcPath,
 } from "./middleware.js";
 
 /** GatePay's host, for both the payment and the OTC API. */
@@ -268,7 +269,7 @@ export function createGatePayClient(options: GatePayClientOptions): GatePayClien
       operation,
       path,
       idempotent,
-      sign: () => ({ body, headers: gatePayRequestHeaders(signer, body, path.startsWith("/open/otc/")) }),
+      sign: () => ({ body, headers: gatePayRequestHeaders(signer, body, isOtcPath(path)) }),
       send,
       interpret: (exchange) => interpret(exchange, reading),
     };
