@@ -173,7 +173,7 @@ describe("programmatic seeding", () => {
     expect(() => sandbox.setStatus("gatepayPrepayOrder", "M2", "PAID")).toThrow(
       "id does not name a gatepayPrepayOrder",
     );
-    expect(() => sandbox.setStatus("gatepayPrepayOrder", "M1", "cancel")).toThrow(
+    expect(() => sandbox.setStatus("gatepayPrepayOrder", "M1", "cancel" as never)).toThrow(
       "status must be one of PENDING, PAID, CLOSED",
     );
     expect(() => sandbox.orders("orders" as never)).toThrow("kind must be one of");

@@ -365,7 +365,7 @@ describe("GatePay OTC create recharge", () => {
       status: "SUCCESS",
       errorMessage: "",
       data: {
-        orderId: recharge?.kind === "gatepayRecharge" ? recharge.orderId : "",
+        orderId: recharge?.orderId,
         otcOrderId: expect.stringMatching(/^OTC[0-9]{16}$/),
         currency: "USDT",
         amount: "1088.42",

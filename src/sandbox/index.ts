@@ -28,6 +28,8 @@ export type {
   QuoteInput,
   SandboxOrderKind,
   SandboxOrderRecord,
+  SandboxOrderRecordOf,
+  SandboxOrderStatus,
   SandboxQuote,
   SandboxStateChange,
 } from "./state.js";

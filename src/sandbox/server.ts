@@ -39,6 +39,8 @@ import {
   type QuoteInput,
   type SandboxOrderKind,
   type SandboxOrderRecord,
+  type SandboxOrderRecordOf,
+  type SandboxOrderStatus,
   type SandboxQuote,
   SandboxState,
 } from "./state.js";
@@ -77,9 +79,15 @@ export interface Sandbox {
   /** Mints a single-use OTC quote token (defaults: 1088.42 USDT for 1000 USD, valid 60 s). */
   mintQuote(input?: QuoteInput): SandboxQuote;
   /** Sets an order's status out of band (a customer paying); `id` may be any of the order's ids. */
-  setStatus(kind: SandboxOrderKind, id: string, status: string): SandboxOrderRecord;
+  setStatus<K extends SandboxOrderKind>(
+    kind: K,
+    id: string,
+    status: SandboxOrderStatus<K>,
+  ): SandboxOrderRecordOf<K>;
   /** Every order (optionally of one kind) with its status, history and stateChanges, oldest first. */
-  orders(kind?: SandboxOrderKind): SandboxOrderRecord[];
+  orders(): SandboxOrderRecord[];
+  /** Every order of one kind, oldest first. */
+  orders<K extends SandboxOrderKind>(kind: K): SandboxOrderRecordOf<K>[];
   /** Forgets orders, quotes, PayerMax cancel requests and GatePay nonces; credentials stay. */
   reset(): void;
   /** Closes the server and every connection; pending delayed answers are dropped. Idempotent. */
@@ -276,7 +284,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body: flood ? ({ kind: "too-large", limit: body.limit } as const) : body,
     };
     if (route === undefined) {
-      send(response, handleAdmin(sandboxRequest, context), flood);
+      let adminAnswer: SandboxAnswer;
+      try {
+        adminAnswer = handleAdmin(sandboxRequest, context);
+      } catch {
+        adminAnswer = jsonAnswer(500, {
+          error: "internal_error",
+          message: "the sandbox failed on this request",
+        });
+      }
+      send(response, adminAnswer, flood);
       return;
     }
     let answer: SandboxAnswer;
@@ -321,8 +338,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     credentials: keys.credentials,
     seed: createSeeder(state),
     mintQuote: (input) => state.mintQuote(parseQuoteInput(input)),
-    setStatus: (kind, id, status) => setOrderStatus(state, kind, id, status),
-    orders: (kind) => state.orders(kind === undefined ? undefined : parseOrderKind(kind, "kind")),
+    // The records come from the store filtered by kind, so the narrowing casts hold.
+    setStatus: <K extends SandboxOrderKind>(kind: K, id: string, status: SandboxOrderStatus<K>) =>
+      setOrderStatus(state, kind, id, status) as SandboxOrderRecordOf<K>,
+    orders: ((kind?: SandboxOrderKind) =>
+      state.orders(kind === undefined ? undefined : parseOrderKind(kind, "kind"))) as Sandbox["orders"],
     reset: context.reset,
     stop() {
       stopped ??= new Promise<void>((resolve) => {

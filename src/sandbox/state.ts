@@ -116,6 +116,12 @@ export type SandboxOrderRecord =
   | DaxPayOrderRecord
   | PayerMaxOrderRecord;
 
+/** The record type of one kind of order. */
+export type SandboxOrderRecordOf<K extends SandboxOrderKind> = Extract<SandboxOrderRecord, { kind: K }>;
+
+/** The statuses one kind of order can have. */
+export type SandboxOrderStatus<K extends SandboxOrderKind> = (typeof STATUSES)[K][number];
+
 /** A minted OTC quote. */
 export interface SandboxQuote {
   /** Pass as `quoteToken` to createRecharge; single use. */
