@@ -14,6 +14,11 @@ const dist = join(root, "dist");
 
 /** Files that must never be emitted: tests, test keys, fixtures. */
 const FORBIDDEN_IN_DIST = /(\.test\.|(^|\/)test-keys\.|(^|\/)fixtures?\/|(^|\/)__)/;
+/**
+ * Key material: a PEM private key with its body (a real newline, or "\n" inside a source map), or a long
+ * bare Base64 DER key. The code that only recognises PEM headers does not match.
+ */
+const KEY_MATERIAL = /-----BEGIN [A-Z ]*PRIVATE KEY-----(\s|\\n)+[A-Za-z0-9+/]{40}|MII[A-Za-z0-9+/]{200,}/;
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -48,6 +53,9 @@ function main(): void {
   const problems: string[] = [];
   for (const file of emitted.filter((name) => FORBIDDEN_IN_DIST.test(name))) {
     problems.push(`dist/${file} must not ship (a test or fixture imported from shipped code?)`);
+  }
+  for (const file of emitted.filter((name) => KEY_MATERIAL.test(readFileSync(join(dist, name), "utf8")))) {
+    problems.push(`dist/${file} contains key material (a test key imported from shipped code?)`);
   }
   for (const target of exportTargets()) {
     if (!existsSync(join(root, target)))
