@@ -1,0 +1,67 @@
+// TEST KEYS — never use for real traffic. Two throwaway RSA-2048 pairs made with
+// `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048` for the PayerMax contract only: they are
+// public by being in this repository, so a signature made with them proves nothing. They are fixed (not
+// generated per run) because RSASSA-PKCS1-v1_5 is deterministic: fixed keys and fixed bodies give
+// byte-identical pact files on every run.
+
+/** TEST KEY — the merchant's private key (PKCS#8 PEM): signs requests; the sandbox verifies with its public half. */
+export const CONTRACT_MERCHANT_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQC7YBxBtyN6X1hk
+VIzJc3uokvVah9P71f/OHNaBndsXvRZ01cvgI/z+RWGNhKFZXoSzC//LT8rptbAB
+91JMin/tHt1kVzpxX0vpq2fmSN9OIx8oyJFVhXTBOM1kXWPJSRf+a2EsvBATATui
+YNRNQ7mohXm9vvI2dRQn0ghCFmZaXwtnHu0KX8242n+3ZPSdk8j1v5zgwvndci/g
+71vGtf+1nH9dZwta3jtIFab5hRHIemQ0lj+E1aGAkoJDrzP6DC9xRPBTDHW4Bl2q
+/DuGxvT9Ia0KsagDrpeMWBaR20CaBoHbor/te4ulNdh7pxHFtuZeWS1x9koYkI2T
+phDqfrtXAgMBAAECggEAOm/MADa0itqnf4ra6YzpmPZULKrF0vm3sLlPsNbhWHLx
+SPjQf5PZuBc9SFx/0ZZnvktUuDynZOH0BXjzosljAjmpBD0sDeWRkEuTuL8rXXwY
+oKiEou5fLk+fxthVYZY5NHCaus/gF30/8vFN5NblVQhjomils5Qp+A1J5AqGW1JV
+GoaU0uBEbFPSWPElJYEjrSkVjFDwAl/potADECVx40eA90ai9BcJytrMf0StrCBy
+JDYgdO1KMnpjdKSYHTurowkk6Sm4z+dpyC5CL8K3vp8VSa2Gj0kP5xP8h5oE8vij
+HI80wly4grnvLATInIv+nVsw8yAEUarY+sR0bKPpWQKBgQD7dFMLAIkm8Q+iXWsl
+mW+TSk54iT5Ks64IsxLjRgaPtZBPHlhL5O4EhYqvN79VqmxQib2a7jb8mxIaVIFj
+eDOeHj2fK55FeVchXGaKycmI6O8QtMHuEUsXCNDWABDE6P0TMOrn5iUEBLkxCz7j
++sFeNHHd8tr7pAYoCfN1sJgNywKBgQC+wz4eqqWTEjA1h+yUwQDi/Oh1n+UF5Ter
+8sjrrmhx6E7EyLAn2Ryqt+oHWYyPASh9JTNKgeGgbY3b10fOmwYpG1t8dj4ntRs0
+pY7vTP3t7A6W9yYlE39Hv5ZjLnKc5Ui7pL1dCa/MLv3dL01a1C64J8bXei9Keelq
+kLTO8OaXJQKBgQCgMv8JHmFCzwev4KZ3wOZFx2xw/LcT7p9s6XGaHC3n9rumvGVy
+jLpbZRzy/qhGkpoJQYfroeKkUsNYxQfd8GGqVgfaVXazOlgZZ/3oZCCiugw873wy
+CRB272XlQQtt+CXryRmPfp+MjNnTdh+uLT5unykAR03eTiSh850JGOX2uwKBgEIZ
+u0u7C9aTZdsWt1awLhN5WT9w4VYSoCDX5uErtQtLWQf9FnUoWTOauOBFGlxvJU1/
+927o5HrHm3FC/qHLu+3Aigntmwn9SmkKuSWYgyDPPBr5luEgCWmeLIk/jf1pwbMr
+mWZEtgLFgbgD7QT9IxcyyUbfEsX2ynffnpdaiDx1AoGBAMJ8jNCbwwCp/GfUSg5+
+Nw9ANKhKUHKPOKHxXSmBUzf+fHPsTwhxtHHgNIarotehHWHjlx++AZENRHVPz7LY
+JOeQkH3fRZw+dDZ3xM8auB7Dc2hCYD9c3vey8tvZ0lalsQov2EQWgAAs1GdNdjUf
+BGqHdjkz0mLm+Wms2dcSqyid
+-----END PRIVATE KEY-----
+`;
+
+/** TEST KEY — PayerMax's platform private key (PKCS#8 PEM): signs answers; the client verifies with its public half. */
+export const CONTRACT_PLATFORM_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDi+tykJxYd+v+Y
+7Oet64kxvk4Q8Q3qvkMC2GcR9yvvHckp/3vfyFK1Ud12kgs6eFH6XzMOT0Lk+twQ
+3kguTmMaVxdv9+icvh4lpUWiDZnogn2KsSpLFqV3ZdW+P5WcqWAIo8nQ5tTuPX3s
+JlghccKjcvS2Riq7EEH5c7xsd8RtytbBU14tSFJ/vtWq7fkHt9RaVRxG0z8cawGC
+I506Y4OGarb+oy/IyAyyH28Nby938lJ69gbeI9+g2CMqf+F0IVXi5gB07E93NIXU
+vghNwZQc5Z5sC0rEM6D0UNagf5wSrYXuiD1PeZ3+IG8vewn6QSyrWnIoSIVlSOOt
+f+Qt3z4XAgMBAAECggEABHSlOSm1QvBm7RMVdzIM9ueD88wvmECU4yzpVQ5zk9WT
+Wdo0jc+KZBnPzaCPTN4Iye/teiXvK7yK7l/WreYHBwDXqnCE5fLLd7S3WbeHomtR
+WJQivueaZu4eVIY+Ax3GD1VbxFiLrIOTgbu89iccCYZbrGpTM2ndya5OcBinx/nu
+Z4PYkiJ2roTilMn3CO621WP4Qz7Gwzv2MkWEr2mbpruYayYAKGI2Z6cYBVCuD/jS
+XGLVFww+tOkNoIVImdBVkqiMC71jqx1SwDJ1rx7GGWqzlJFU3+z6N6Xy3HtyK7c5
+prhrPwG/4diLZ8Inm32zsqqjCBfs1RcQS0FculYnvQKBgQDxiZcMeHr36/ygA3rJ
+8E1PMSOPyO65/KLXScYRzp2ADzBalypHL1vAt+U+CjsSrGKBqZhPmn7Wli8yLIka
+82Js52a5LSatkI0ftWGnkPUQAx9YxrOkb6CyDb+sW4exzQpYw47CR7W/e74ZUFkD
+qn9lbn0PElNFUPNXgUQgaB+GjQKBgQDwkiBk0CgHs5Vqv+qc2sYzjevfOobk1gL6
+6eu7MTZUlew6Op3CnYcz07kcu9Ntjf9h8HgvrT3PAVruF41JaysVW8jDsPNrFB/p
+8vG+PyU4vsbFJQL9vC1riuY7MoAxR3LyrQANzMP9odbLNxMHFBkY2YCeVrzZ/qo9
+m6LxsxEwMwKBgQCJGO7qviwWMxW2gaMdok9PZvXndEbEvLh1eMN7cgqGGJj6opj1
+xNTQo9D0EPyM0dor/OaeMHRUOvTZBtxftswkQohVDWLJ26Wu3NZsNWRUTWFqk4Z+
+DHpq9lDYdS+lZVu9HGsYrXllEcjKN4f/A7TCDx/fASjQzG0DOzU/K7rRNQKBgBW+
+37a9KiEoFoWDu41aKThXx85x1+evgK11n51YIXUb6DKLQd9ppeMFbGIwiDgK8d7E
+gditbDzd/n4vGtJcIZTYqxklUZuIQio/j6KGyrKKbCU95ztQWzqxX4ZSVkweDUHq
+aWrV65Fto6DS5aFqK6qXXozxgjiiUHkpLF10tkUJAoGAKyFdHgEh8m5qNrtwnQ77
+tymfWus+u18Bpm85UxirQMQNO2u1/v515v1zjbzPaol+hbUTz1RF7YhkI/LZnSRK
+vVDPp92Hnf4vRcyU3hQbIl6s62oUSs6R9eO8OA+ZFbmDPkh/9Wu/l4dW4NDRZ8lR
+uqeeeeLQH3SscOHrhGjqyCA=
+-----END PRIVATE KEY-----
+`;
