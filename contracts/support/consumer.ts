@@ -1,0 +1,130 @@
+// What every consumer test shares: one Pact V4 per provider API writing into contracts/pacts/, the
+// fixed clock and nonce the clients are given (so bodies and signatures are the same on every run),
+// and the formats of the values that legitimately vary, each stated once.
+import { MatchersV3, PactV4, SpecificationVersion, type TemplateHeaders } from "@pact-foundation/pact";
+import type { ApiName } from "../../scripts/lib/apis.js";
+import { signPayerMax } from "../../src/payermax/sign.js";
+import { CONSUMER, PACTS_DIR, readBundledSpec } from "../pacts.js";
+import { PAYERMAX } from "./credentials.js";
+
+/** The consumer tests' "now": 2026-01-01T00:00:00.000Z, in epoch milliseconds. */
+export const NOW_MS = Date.UTC(2026, 0, 1);
+/** The same instant in epoch seconds (DaxPay's reqTime and resTime). */
+export const NOW_S = NOW_MS / 1000;
+/** The nonce every request of the consumer tests carries (GatePay header, DaxPay nonceStr). */
+export const NONCE = "ContractNonce0001";
+
+/** Options every client in the consumer tests gets: the fixed clock and nonce, and no retries. */
+export const FIXED = { now: () => NOW_MS, nonce: () => NONCE, retry: { retries: 0 } } as const;
+
+type Interaction = ReturnType<PactV4["addInteraction"]>;
+/** Pact's V4 request builder (its type is not exported from the package root). */
+export type RequestBuilder = Parameters<NonNullable<Parameters<Interaction["withRequest"]>[2]>>[0];
+/** Pact's V4 response builder. */
+export type ResponseBuilder = Parameters<
+  NonNullable<Parameters<ReturnType<Interaction["withRequest"]>["willRespondWith"]>[1]>
+>[0];
+
+/** A Pact V4 between payclients and one provider API, writing contracts/pacts/payclients-<api>.json. */
+export function pactWith(api: ApiName): PactV4 {
+  return new PactV4({
+    consumer: CONSUMER,
+    provider: api,
+    dir: PACTS_DIR,
+    spec: SpecificationVersion.SPECIFICATION_VERSION_V4,
+    logLevel: "error",
+  });
+}
+
+type JsonObject = Record<string, unknown>;
+
+function child(node: unknown, key: string): unknown {
+  return typeof node === "object" && node !== null ? (node as JsonObject)[key] : undefined;
+}
+
+/** A signing header's format, read from its security scheme's `x-pattern` in the bundled spec. */
+export function headerPattern(api: ApiName, header: string): string {
+  const schemes = child(child(readBundledSpec(api), "components"), "securitySchemes");
+  for (const scheme of Object.values((schemes ?? {}) as JsonObject)) {
+    const pattern = child(scheme, "x-pattern");
+    if (child(scheme, "name") === header && typeof pattern === "string") return pattern;
+  }
+  throw new Error(`${api}: no security scheme with an x-pattern declares header ${header}`);
+}
+
+/** A string schema's `pattern` in the bundled spec, by the path of its property. */
+export function schemaPattern(api: ApiName, ...path: string[]): string {
+  const pattern = child(
+    path.reduce<unknown>((node, key) => child(node, key), readBundledSpec(api)),
+    "pattern",
+  );
+  if (typeof pattern !== "string") throw new Error(`${api}: no pattern at ${path.join(".")}`);
+  return pattern;
+}
+
+/** Formats of values that vary between calls and are not pinned by a spec pattern. */
+export const FORMAT = {
+  /** Epoch milliseconds, 13 digits. */
+  epochMillis: "^[0-9]{13}$",
+  /** DaxPay's sign (request `sign`, response `data.sign`): lowercase hex HMAC-SHA256, 64 characters. */
+  daxpaySign: "^[0-9a-f]{64}$",
+  /** DaxPay's nonceStr: at most 32 letters or digits. */
+  daxpayNonce: "^[A-Za-z0-9]{1,32}$",
+  /** DaxPay's traceId: 12 letters or digits (as in the page's examples). */
+  daxpayTraceId: "^[A-Za-z0-9]{12}$",
+  /** PayerMax's `sign` header on answers: Base64 of an RSA-2048 signature (256 bytes). */
+  payermaxSign: "^[A-Za-z0-9+/]{342}==$",
+  /** PayerMax's response times, as its page writes them: `2023-08-06T23:50:59 +0000`. */
+  payermaxTime: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
+  /** PayerMax's cancelNo: 14-digit time, two letters, 19 digits (`20230806235954ED7856775040587834005`). */
+  payermaxCancelNo: "^[0-9]{14}[A-Z]{2}[0-9]{19}$",
+  /** GatePay OTC order ids: int64 as decimal text (`71347515709194240`). */
+  gatepayOrderId: "^[1-9][0-9]{0,18}$",
+  /** Ids a provider generates whose format it does not publish: letters and digits. */
+  generatedId: "^[A-Za-z0-9]{1,64}$",
+} as const;
+
+/** A regex matcher with the example the client sees. */
+export function matching(pattern: string, example: string): MatchersV3.Matcher<string> {
+  if (!new RegExp(pattern).test(example)) {
+    throw new Error(`example ${JSON.stringify(example)} does not match its own format ${pattern}`);
+  }
+  return MatchersV3.regex(pattern, example);
+}
+
+/** Sorts object keys at every level: the Pact mock server answers JSON bodies with sorted keys. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortedKeys((value as JsonObject)[key])]),
+  );
+}
+
+/**
+ * The `sign` header PayerMax puts on an answer: RSA-SHA256 (PKCS#1 v1.5) over the exact answer text,
+ * with the platform's private key. The Pact mock server sends a JSON body compact with its keys sorted,
+ * so that is the text signed here (deterministic, so the pact file does not change between runs).
+ */
+export function payermaxAnswerSign(body: unknown): string {
+  return signPayerMax(JSON.stringify(sortedKeys(body)), PAYERMAX.platformPrivateKey);
+}
+
+/** A JSON answer, with any extra headers (e.g. a signature). */
+export function jsonAnswer(body: unknown, headers: TemplateHeaders = {}) {
+  return (builder: ResponseBuilder): void => {
+    builder.headers({ "Content-Type": "application/json", ...headers }).jsonBody(body);
+  };
+}
+
+/** What a call rejected with; throws when it resolved instead. */
+export async function rejection(call: Promise<unknown>): Promise<unknown> {
+  return call.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (error: unknown) => error,
+  );
+}
