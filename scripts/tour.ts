@@ -90,7 +90,8 @@ export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
     ),
   );
 
-  const quote = sandbox.mintQuote();
+  const { quoteToken, currency, amount, fiatCurrency, fiatAmount } = sandbox.mintQuote();
+  const recharge = { quoteToken, bankId: "ba_123456789", currency, amount, fiatCurrency, fiatAmount };
   let orderId = "";
   rows.push(
     await step(
@@ -101,14 +102,7 @@ export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
         expected: "created",
       },
       async () => {
-        const { data } = await gatepay.createRecharge({
-          quoteToken: quote.quoteToken,
-          bankId: "ba_123456789",
-          currency: quote.currency,
-          amount: quote.amount,
-          fiatCurrency: quote.fiatCurrency,
-          fiatAmount: quote.fiatAmount,
-        });
+        const { data } = await gatepay.createRecharge(recharge);
         orderId = data.orderId ?? "";
         return orderId === "" ? "created without orderId" : "created";
       },
@@ -121,14 +115,7 @@ export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
         expected: "rejected 400001",
       },
       async () => {
-        await gatepay.createRecharge({
-          quoteToken: quote.quoteToken,
-          bankId: "ba_123456789",
-          currency: quote.currency,
-          amount: quote.amount,
-          fiatCurrency: quote.fiatCurrency,
-          fiatAmount: quote.fiatAmount,
-        });
+        await gatepay.createRecharge(recharge);
         return "created";
       },
     ),
