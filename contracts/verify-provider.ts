@@ -26,6 +26,9 @@ import { isApiName, PACTS_DIR, readPactFiles } from "./pacts.js";
 import { clearSwitches, findProviderState, type ProviderWorld } from "./provider-states.js";
 import { DAXPAY, GATEPAY, PAYERMAX, SANDBOX_CREDENTIALS } from "./support/credentials.js";
 
+// Pact's native verifier reads this when it starts: no usage telemetry, however this module is run.
+process.env.PACT_DO_NOT_TRACK = "true";
+
 // Pact's proxy answers its state-change calls here; the filter leaves them alone.
 const STATE_SETUP_PATH = "/_pactSetup";
 
@@ -236,7 +239,6 @@ export function printProviderReports(reports: ProviderReport[]): boolean {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.env.PACT_DO_NOT_TRACK = "true";
   const ok = printProviderReports(await verifyPactsAgainstSandbox());
   process.exit(ok ? 0 : 1);
 }

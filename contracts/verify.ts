@@ -2,20 +2,27 @@
 // full even when the other fails; exits non-zero when either finds a problem.
 //   1. against the spec: contracts/verify-spec.ts (OpenAPI comparator on generated/openapi/<api>.json)
 //   2. against the provider: contracts/verify-provider.ts (Pact's Verifier on the local sandbox)
-process.env.PACT_DO_NOT_TRACK = "true";
+// (verify-provider.ts sets PACT_DO_NOT_TRACK=true for Pact's native verifier.)
+import { printProviderReports, verifyPactsAgainstSandbox } from "./verify-provider.js";
+import { printSpecReports, verifyPactsAgainstSpecs } from "./verify-spec.js";
 
-const { printSpecReports, verifyPactsAgainstSpecs } = await import("./verify-spec.js");
-const { printProviderReports, verifyPactsAgainstSandbox } = await import("./verify-provider.js");
+/** Runs one verification; a crash counts as a failure, reported, without stopping the other one. */
+async function timed(name: string, verify: () => Promise<boolean>): Promise<{ ok: boolean; line: string }> {
+  const started = performance.now();
+  let ok: boolean;
+  try {
+    ok = await verify();
+  } catch (error) {
+    console.error(`contracts:verify: ${name} could not run: ${(error as Error).stack ?? String(error)}`);
+    ok = false;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  return { ok, line: `${name} ${ok ? "passed" : "FAILED"} (${seconds} s)` };
+}
 
-const started = performance.now();
-const specOk = printSpecReports(await verifyPactsAgainstSpecs());
-const specMs = performance.now() - started;
-const providerOk = printProviderReports(await verifyPactsAgainstSandbox());
-const providerMs = performance.now() - started - specMs;
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-console.log(
-  `contracts:verify: against the spec ${specOk ? "passed" : "FAILED"} (${seconds(specMs)}), ` +
-    `against the sandbox ${providerOk ? "passed" : "FAILED"} (${seconds(providerMs)})`,
+const spec = await timed("against the spec", async () => printSpecReports(await verifyPactsAgainstSpecs()));
+const provider = await timed("against the sandbox", async () =>
+  printProviderReports(await verifyPactsAgainstSandbox()),
 );
-process.exit(specOk && providerOk ? 0 : 1);
+console.log(`contracts:verify: ${spec.line}, ${provider.line}`);
+process.exit(spec.ok && provider.ok ? 0 : 1);

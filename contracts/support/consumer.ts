@@ -7,6 +7,9 @@ import { signPayerMax } from "../../src/payermax/sign.js";
 import { CONSUMER, PACTS_DIR, readBundledSpec } from "../pacts.js";
 import { PAYERMAX } from "./credentials.js";
 
+// Pact's native library reads this when it starts a mock server: no usage telemetry from any run.
+process.env.PACT_DO_NOT_TRACK = "true";
+
 /** The consumer tests' "now": 2026-01-01T00:00:00.000Z, in epoch milliseconds. */
 export const NOW_MS = Date.UTC(2026, 0, 1);
 /** The same instant in epoch seconds (DaxPay's reqTime and resTime). */
