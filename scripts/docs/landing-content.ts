@@ -103,7 +103,7 @@ await daxpay.cancel({ bizOrderNo: "P0001" });
 const appId = process.env.PAYERMAX_APP_ID;
 // Keys as PEM, or as the bare Base64 DER that PayerMax hands out.
 const privateKey = process.env.PAYERMAX_PRIVATE_KEY; // yours, PKCS#8
-const platformPublicKey = process.env.PAYERMAX_PUBLIC_KEY; // theirs, SPKI
+const platformPublicKey = process.env.PAYERMAX_PLATFORM_PUBLIC_KEY;
 if (!appId || !privateKey || !platformPublicKey) {
   throw new Error("Set the PAYERMAX_* environment variables");
 }
