@@ -56,7 +56,9 @@ describe("verify-provider", () => {
     expect(report).toMatchObject({ ok: true, interactions: 1 });
   });
 
-  it("fails an interaction whose pinned answer the sandbox does not give, naming it", async () => {
+  // Pact's native verifier prints its report straight to stdout: the FAILED report it prints here is
+  // this test's expected failure.
+  it("fails an interaction whose pinned answer the sandbox does not give, naming it (expected FAILED report)", async () => {
     const [report] = await verify(pactWith([unknownOrderClose({ status: "SUCCESS", code: "000000" })]));
     expect(report?.ok).toBe(false);
     expect(report?.error).toContain('1 failed: "Verifying a pact between payclients and gatepay-payments');
