@@ -1,0 +1,75 @@
+// npm run bench: client overhead against raw fetch, signing cost, codegen scaling, bundle size and
+// sandbox throughput (issue 9). Prints readable tables; `--json` prints one JSON object on stdout and
+// everything else on stderr. `--only signing,bundle` runs some sections; `--readme` also rewrites the
+// figures table in README.md ("Performance") from the same result object.
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { benchBundle } from "./bundle.js";
+import { benchCodegen } from "./codegen.js";
+import { writeReadmeTable } from "./lib/markdown.js";
+import { renderText } from "./lib/render.js";
+import type { BenchResult, SectionName } from "./lib/result.js";
+import { SECTION_NAMES } from "./lib/result.js";
+import { benchOverhead } from "./overhead.js";
+import { benchSandbox } from "./sandbox.js";
+import { benchSigning } from "./signing.js";
+
+const { values } = parseArgs({
+  options: {
+    json: { type: "boolean", default: false },
+    only: { type: "string" },
+    readme: { type: "boolean", default: false },
+  },
+});
+
+const selected = new Set<SectionName>(
+  values.only === undefined
+    ? SECTION_NAMES
+    : values.only.split(",").map((name) => {
+        const trimmed = name.trim();
+        if (!(SECTION_NAMES as readonly string[]).includes(trimmed)) {
+          throw new Error(`--only: unknown section "${trimmed}" (known: ${SECTION_NAMES.join(", ")})`);
+        }
+        return trimmed as SectionName;
+      }),
+);
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+const started = performance.now();
+const result: BenchResult = {
+  machine: {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    date: new Date().toISOString(),
+  },
+  overhead: null,
+  signing: null,
+  codegen: null,
+  bundle: null,
+  sandbox: null,
+  totalSeconds: 0,
+};
+
+// Cheapest and least noisy first; the network sections last, each with the machine to itself.
+if (selected.has("signing")) result.signing = await benchSigning(log);
+if (selected.has("bundle")) result.bundle = await benchBundle(log);
+if (selected.has("codegen")) result.codegen = await benchCodegen(log);
+if (selected.has("overhead")) result.overhead = await benchOverhead(log);
+if (selected.has("sandbox")) result.sandbox = await benchSandbox(log);
+result.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} else {
+  process.stdout.write(renderText(result));
+}
+if (values.readme) {
+  writeReadmeTable(result);
+  log("README.md: Performance table updated");
+}
+log(`bench finished in ${result.totalSeconds} s`);

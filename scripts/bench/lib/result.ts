@@ -1,0 +1,37 @@
+// The shape of `npm run bench -- --json`: one object, one key per section (null when not run).
+import type { BundleSection } from "../bundle.js";
+import type { CodegenSection } from "../codegen.js";
+import type { OverheadSection } from "../overhead.js";
+import type { SandboxSection } from "../sandbox.js";
+import type { SigningSection } from "../signing.js";
+
+export const SECTION_NAMES = ["overhead", "signing", "codegen", "bundle", "sandbox"] as const;
+
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+/** A section that could not run yet (its code has not landed), with the reason. */
+export interface Pending {
+  readonly status: "pending";
+  readonly reason: string;
+}
+
+export interface BenchResult {
+  machine: {
+    node: string;
+    platform: string;
+    cpus: number;
+    cpuModel: string;
+    date: string;
+  };
+  overhead: OverheadSection | null;
+  signing: SigningSection | null;
+  codegen: CodegenSection | null;
+  bundle: BundleSection | null;
+  sandbox: SandboxSection | Pending | null;
+  /** Wall time of the whole bench run. */
+  totalSeconds: number;
+}
+
+export function isPending(value: unknown): value is Pending {
+  return typeof value === "object" && value !== null && (value as { status?: unknown }).status === "pending";
+}
