@@ -86,7 +86,7 @@ function requireSite(): void {
 
 /** The text a reader sees in `locator`: hidden elements (a collapsed field, another sample tab) excluded. */
 function visibleText(locator: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: rendered text is the point; textContent would count hidden text as shown.
+  // Rendered text is the point: textContent would count hidden text as shown.
   return locator.innerText();
 }
 
