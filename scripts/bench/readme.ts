@@ -1,5 +1,5 @@
 // Rewrites the README's Performance figures from a saved `npm run bench -- --json` output:
-//   npm run bench -- --json > .tmp/bench.json && npx tsx scripts/bench/readme.ts .tmp/bench.json
+//   npm run -s bench -- --json > .tmp/bench.json && npx tsx scripts/bench/readme.ts .tmp/bench.json
 import { readFileSync } from "node:fs";
 import { writeReadmeTable } from "./lib/markdown.js";
 import type { BenchResult } from "./lib/result.js";

@@ -226,8 +226,8 @@ async function measurePair(pair: Pair, rounds: number, timeMs: number): Promise<
 }
 
 export async function benchSigning(log: (line: string) => void): Promise<SigningSection> {
-  const rounds = 4;
-  const timeMs = 150;
+  const rounds = 6;
+  const timeMs = 100;
   const results: SigningResult[] = [];
   for (const pair of pairs()) {
     const result = await measurePair(pair, rounds, timeMs);

@@ -184,13 +184,55 @@ export function renderText(result: BenchResult): string {
     for (const row of table.rows) out.push(line(row));
     out.push("");
   }
+  const targets = targetLines(result);
+  if (targets.length > 0) out.push("targets:", ...targets.map((line) => `  ${line}`), "");
   out.push(machineLine(result), "");
   return out.join("\n");
+}
+
+/** One line per target of issue 9: met, or missed and by how much. */
+export function targetLines(result: BenchResult): string[] {
+  const lines: string[] = [];
+  const overhead = result.overhead;
+  if (overhead !== null) {
+    for (const row of overhead.rows) {
+      if (row.latency === undefined) {
+        lines.push(`overhead ${row.provider}: not measured (${row.error ?? "error"})`);
+        continue;
+      }
+      const { ratio } = row.latency;
+      lines.push(
+        ratio <= overhead.targetRatio
+          ? `overhead ${row.provider}: ${formatRatio(ratio)}, target ≤ ${overhead.targetRatio} met`
+          : `overhead ${row.provider}: ${formatRatio(ratio)}, target ≤ ${overhead.targetRatio} missed by ` +
+              `${((ratio / overhead.targetRatio - 1) * 100).toFixed(0)}% ` +
+              `(${row.stub?.addedUs ?? "?"} µs of client work per call above the limit's)`,
+      );
+    }
+  }
+  const bundle = result.bundle;
+  if (bundle !== null) {
+    for (const row of bundle.rows) {
+      if (row.gzipRatio === undefined || row.app === "openapi-fetch alone") continue;
+      lines.push(
+        row.gzipRatio <= bundle.targetRatio
+          ? `bundle ${row.app}: ${formatRatio(row.gzipRatio)} gzipped, target ≤ ${bundle.targetRatio}x met`
+          : `bundle ${row.app}: ${formatRatio(row.gzipRatio)} gzipped, target ≤ ${bundle.targetRatio}x missed by ` +
+              `${((row.gzipRatio / bundle.targetRatio - 1) * 100).toFixed(0)}% ` +
+              `(${formatBytes(row.gzipBytes ?? Number.NaN)} vs ≤ ${formatBytes(bundle.baseline.gzipBytes * bundle.targetRatio)})`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** Markdown tables, one per section, for the README. */
 export function renderMarkdown(result: BenchResult): string {
   const out: string[] = [];
+  const targets = targetLines(result);
+  if (targets.length > 0) {
+    out.push("**Targets**", "", ...targets.map((line) => `- ${line}`), "");
+  }
   for (const table of allTables(result)) {
     out.push(`**${table.title}**`, "");
     out.push(`| ${table.headers.join(" | ")} |`, `|${table.headers.map(() => " --- |").join("")}`);
