@@ -1,0 +1,23 @@
+// Each reliability test file writes what it actually ran (faults, property runs, requests, lost,
+// applied twice, duration) to .tmp/reliability/<name>.json; `npx tsx test/reliability/report.ts`
+// turns those files into the README's "Reliability" table, so its figures are measured, not written.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Where the figures go (git-ignored). */
+export const FIGURES_DIR = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), "../../.."),
+  ".tmp/reliability",
+);
+
+/** Figures of one test file: counts only, so the report can add them up. */
+export type Figures = Readonly<Record<string, number>>;
+
+/** Writes `figures` as .tmp/reliability/<name>.json, with the file's duration in ms. */
+export function writeFigures(name: string, figures: Figures, startedAt: number): void {
+  mkdirSync(FIGURES_DIR, { recursive: true });
+  const payload = { name, ...figures, durationMs: Math.round(performance.now() - startedAt) };
+  writeFileSync(join(FIGURES_DIR, `${name}.json`), `${JSON.stringify(payload, null, 2)}\n`);
+}
