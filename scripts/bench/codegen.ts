@@ -19,8 +19,8 @@ const root = resolve(import.meta.dirname, "..", "..");
 /** Synthetic sizes, runs per size (medians) and the time budget of each size's child process. */
 const SYNTHETIC = [
   { operations: 10, runs: 3, budgetMs: 20_000 },
-  { operations: 100, runs: 1, budgetMs: 25_000 },
-  { operations: 1000, runs: 1, budgetMs: 25_000 },
+  { operations: 100, runs: 1, budgetMs: 20_000 },
+  { operations: 1000, runs: 1, budgetMs: 20_000 },
 ] as const;
 
 export interface CodegenRow {

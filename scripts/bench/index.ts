@@ -52,15 +52,23 @@ const result: BenchResult = {
   codegen: null,
   bundle: null,
   sandbox: null,
+  sectionSeconds: {},
   totalSeconds: 0,
 };
 
+async function timed<T>(name: SectionName, run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const value = await run();
+  result.sectionSeconds[name] = Math.round((performance.now() - start) / 100) / 10;
+  return value;
+}
+
 // Cheapest and least noisy first; the network sections last, each with the machine to itself.
-if (selected.has("signing")) result.signing = await benchSigning(log);
-if (selected.has("bundle")) result.bundle = await benchBundle(log);
-if (selected.has("codegen")) result.codegen = await benchCodegen(log);
-if (selected.has("overhead")) result.overhead = await benchOverhead(log);
-if (selected.has("sandbox")) result.sandbox = await benchSandbox(log);
+if (selected.has("signing")) result.signing = await timed("signing", () => benchSigning(log));
+if (selected.has("bundle")) result.bundle = await timed("bundle", () => benchBundle(log));
+if (selected.has("codegen")) result.codegen = await timed("codegen", () => benchCodegen(log));
+if (selected.has("overhead")) result.overhead = await timed("overhead", () => benchOverhead(log));
+if (selected.has("sandbox")) result.sandbox = await timed("sandbox", () => benchSandbox(log));
 result.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
 
 if (values.json) {

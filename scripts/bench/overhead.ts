@@ -251,7 +251,7 @@ async function measureProvider(
       warmup: 200,
       minSamples: 300,
       maxSamples: 4000,
-      timeMs: 4000,
+      timeMs: 3000,
     },
   );
   log(`overhead: ${c.provider}: latency ${round(latency.a, 4)} ms vs limit ${round(latency.b, 4)} ms`);
@@ -289,7 +289,7 @@ async function measureProvider(
     warmup: 300,
     minSamples: 300,
     maxSamples: 8000,
-    timeMs: 2500,
+    timeMs: 2000,
   });
   log(
     `overhead: ${c.provider}: stub ${round(stub.a * 1000, 1)} µs vs limit work ${round(stub.b * 1000, 1)} µs`,

@@ -165,7 +165,13 @@ function allTables(result: BenchResult): Table[] {
 
 function machineLine(result: BenchResult): string {
   const m = result.machine;
-  return `Node ${m.node}, ${m.platform}, ${m.cpus} cores (${m.cpuModel}), ${m.date}; whole bench ${result.totalSeconds} s`;
+  const sections = Object.entries(result.sectionSeconds ?? {})
+    .map(([name, seconds]) => `${name} ${seconds} s`)
+    .join(", ");
+  return (
+    `Node ${m.node}, ${m.platform}, ${m.cpus} cores (${m.cpuModel}), ${m.date}; ` +
+    `whole bench ${result.totalSeconds} s${sections === "" ? "" : ` (${sections})`}`
+  );
 }
 
 /** Plain-text tables with aligned columns. */

@@ -28,6 +28,8 @@ export interface BenchResult {
   codegen: CodegenSection | null;
   bundle: BundleSection | null;
   sandbox: SandboxSection | Pending | null;
+  /** Wall time of each section that ran. */
+  sectionSeconds: Partial<Record<SectionName, number>>;
   /** Wall time of the whole bench run. */
   totalSeconds: number;
 }
