@@ -156,7 +156,7 @@ return false;
 }
 else {
 if(!(pattern0.test(data2) || pattern1.test(data2))){
-validate10.errors = [{instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/x-format",keyword:"x-format",params:{},message:"must be a valid " + schema13.properties.clientIp["x-format"].join(" or ") + " address"}];
+validate10.errors = [{instancePath:instancePath+"/clientIp",schemaPath:"defs#/$defs/PayCancelParam/properties/clientIp/x-format",keyword:"x-format",params:{formats: schema13.properties.clientIp["x-format"]},message:"must be a valid " + schema13.properties.clientIp["x-format"].join(" or ") + " address"}];
 return false;
 }
 }
@@ -563,74 +563,7 @@ validate16.errors = vErrors;
 return errors === 0;
 }
 
-const validateCancelResponse5xxRaw = validate17;
-const schema20 = {"$id":"validateCancelResponse5xx","$ref":"open-defs#/$defs/ErrorResult"};
-
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="validateCancelResponse5xx" */;
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.code === undefined) && (missing0 = "code")){
-validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.code !== undefined){
-let data0 = data.code;
-const _errs2 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate17.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResult/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.msg !== undefined){
-let data1 = data.msg;
-const _errs4 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate17.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResult/properties/msg/type",keyword:"type",params:{type: schema19.properties.msg.type},message:"must be string,null"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.traceId !== undefined){
-let data2 = data.traceId;
-const _errs6 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate17.errors = [{instancePath:instancePath+"/traceId",schemaPath:"open-defs#/$defs/ErrorResult/properties/traceId/type",keyword:"type",params:{type: schema19.properties.traceId.type},message:"must be string,null"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-else {
-validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResult/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate17.errors = vErrors;
-return errors === 0;
-}
-
 export const validateCancelRequest: SchemaValidator = validateCancelRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse200: SchemaValidator = validateCancelResponse200Raw as unknown as SchemaValidator;
 export const validateCancelResponse4xx: SchemaValidator = validateCancelResponse4xxRaw as unknown as SchemaValidator;
-export const validateCancelResponse5xx: SchemaValidator = validateCancelResponse5xxRaw as unknown as SchemaValidator;
+export const validateCancelResponse5xx: SchemaValidator = validateCancelResponse4xx;

@@ -784,88 +784,11 @@ validate16.errors = vErrors;
 return errors === 0;
 }
 
-const validateCreateRechargeResponse5xxRaw = validate17;
-const schema20 = {"$id":"validateCreateRechargeResponse5xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
+const validateCancelRechargeRequestRaw = validate17;
+const schema20 = {"$id":"validateCancelRechargeRequest","$ref":"defs#/$defs/CancelRequest"};
+const schema21 = {"type":"object","properties":{"orderId":{"type":"string"}},"required":["orderId"]};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="validateCreateRechargeResponse5xx" */;
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
-validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.code !== undefined){
-const _errs2 = errors;
-if(typeof data.code !== "string"){
-validate17.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.status !== undefined){
-const _errs4 = errors;
-if(typeof data.status !== "string"){
-validate17.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.errorMessage !== undefined){
-const _errs6 = errors;
-if(typeof data.errorMessage !== "string"){
-validate17.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.message !== undefined){
-const _errs8 = errors;
-if(typeof data.message !== "string"){
-validate17.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate17.errors = vErrors;
-return errors === 0;
-}
-
-const validateCancelRechargeRequestRaw = validate18;
-const schema22 = {"$id":"validateCancelRechargeRequest","$ref":"defs#/$defs/CancelRequest"};
-const schema23 = {"type":"object","properties":{"orderId":{"type":"string"}},"required":["orderId"]};
-
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="validateCancelRechargeRequest" */;
 let vErrors = null;
 let errors = 0;
@@ -874,32 +797,32 @@ if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.orderId === undefined) && (missing0 = "orderId")){
-validate18.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate17.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.orderId !== undefined){
 if(typeof data.orderId !== "string"){
-validate18.errors = [{instancePath:instancePath+"/orderId",schemaPath:"defs#/$defs/CancelRequest/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate17.errors = [{instancePath:instancePath+"/orderId",schemaPath:"defs#/$defs/CancelRequest/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate18.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate17.errors = [{instancePath,schemaPath:"defs#/$defs/CancelRequest/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate18.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
-const validateCancelRechargeResponse200Raw = validate19;
-const schema24 = {"$id":"validateCancelRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeCancelResponse"};
-const schema25 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"success":{"type":"boolean"}}},"message":{"type":"string"}}};
+const validateCancelRechargeResponse200Raw = validate18;
+const schema22 = {"$id":"validateCancelRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeCancelResponse"};
+const schema23 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"success":{"type":"boolean"}}},"message":{"type":"string"}}};
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="validateCancelRechargeResponse200" */;
 let vErrors = null;
 let errors = 0;
@@ -909,7 +832,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.code !== undefined){
 const _errs2 = errors;
 if(typeof data.code !== "string"){
-validate19.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs2 === errors;
@@ -921,7 +844,7 @@ if(valid1){
 if(data.status !== undefined){
 const _errs4 = errors;
 if(typeof data.status !== "string"){
-validate19.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -933,7 +856,7 @@ if(valid1){
 if(data.errorMessage !== undefined){
 const _errs6 = errors;
 if(typeof data.errorMessage !== "string"){
-validate19.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -949,13 +872,13 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.success !== undefined){
 if(typeof data3.success !== "boolean"){
-validate19.errors = [{instancePath:instancePath+"/data/success",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate18.errors = [{instancePath:instancePath+"/data/success",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/properties/success/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate19.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -968,7 +891,7 @@ if(valid1){
 if(data.message !== undefined){
 const _errs12 = errors;
 if(typeof data.message !== "string"){
-validate19.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -982,173 +905,19 @@ var valid1 = true;
 }
 }
 else {
-validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate19.errors = vErrors;
-return errors === 0;
-}
-
-const validateCancelRechargeResponse4xxRaw = validate20;
-const schema26 = {"$id":"validateCancelRechargeResponse4xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
-
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="validateCancelRechargeResponse4xx" */;
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
-validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.code !== undefined){
-const _errs2 = errors;
-if(typeof data.code !== "string"){
-validate20.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.status !== undefined){
-const _errs4 = errors;
-if(typeof data.status !== "string"){
-validate20.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.errorMessage !== undefined){
-const _errs6 = errors;
-if(typeof data.errorMessage !== "string"){
-validate20.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.message !== undefined){
-const _errs8 = errors;
-if(typeof data.message !== "string"){
-validate20.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate20.errors = vErrors;
-return errors === 0;
-}
-
-const validateCancelRechargeResponse5xxRaw = validate21;
-const schema28 = {"$id":"validateCancelRechargeResponse5xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="validateCancelRechargeResponse5xx" */;
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
-validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.code !== undefined){
-const _errs2 = errors;
-if(typeof data.code !== "string"){
-validate21.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.status !== undefined){
-const _errs4 = errors;
-if(typeof data.status !== "string"){
-validate21.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.errorMessage !== undefined){
-const _errs6 = errors;
-if(typeof data.errorMessage !== "string"){
-validate21.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.message !== undefined){
-const _errs8 = errors;
-if(typeof data.message !== "string"){
-validate21.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate21.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
 export const validateCreateRechargeRequest: SchemaValidator = validateCreateRechargeRequestRaw as unknown as SchemaValidator;
 export const validateCreateRechargeResponse200: SchemaValidator = validateCreateRechargeResponse200Raw as unknown as SchemaValidator;
 export const validateCreateRechargeResponse4xx: SchemaValidator = validateCreateRechargeResponse4xxRaw as unknown as SchemaValidator;
-export const validateCreateRechargeResponse5xx: SchemaValidator = validateCreateRechargeResponse5xxRaw as unknown as SchemaValidator;
 export const validateCancelRechargeRequest: SchemaValidator = validateCancelRechargeRequestRaw as unknown as SchemaValidator;
 export const validateCancelRechargeResponse200: SchemaValidator = validateCancelRechargeResponse200Raw as unknown as SchemaValidator;
-export const validateCancelRechargeResponse4xx: SchemaValidator = validateCancelRechargeResponse4xxRaw as unknown as SchemaValidator;
-export const validateCancelRechargeResponse5xx: SchemaValidator = validateCancelRechargeResponse5xxRaw as unknown as SchemaValidator;
+export const validateCreateRechargeResponse5xx: SchemaValidator = validateCreateRechargeResponse4xx;
+export const validateCancelRechargeResponse4xx: SchemaValidator = validateCreateRechargeResponse4xx;
+export const validateCancelRechargeResponse5xx: SchemaValidator = validateCreateRechargeResponse4xx;

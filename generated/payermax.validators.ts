@@ -485,58 +485,7 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-const validateCancelResponse5xxRaw = validate19;
-const schema21 = {"$id":"validateCancelResponse5xx","$ref":"open-defs#/$defs/ErrorResponse"};
-
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="validateCancelResponse5xx" */;
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(errors === _errs0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){
-validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.code !== undefined){
-const _errs2 = errors;
-if(typeof data.code !== "string"){
-validate19.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/ErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs2 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.msg !== undefined){
-const _errs4 = errors;
-if(typeof data.msg !== "string"){
-validate19.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/ErrorResponse/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate19.errors = vErrors;
-return errors === 0;
-}
-
 export const validateCancelRequest: SchemaValidator = validateCancelRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse200: SchemaValidator = validateCancelResponse200Raw as unknown as SchemaValidator;
 export const validateCancelResponse4xx: SchemaValidator = validateCancelResponse4xxRaw as unknown as SchemaValidator;
-export const validateCancelResponse5xx: SchemaValidator = validateCancelResponse5xxRaw as unknown as SchemaValidator;
+export const validateCancelResponse5xx: SchemaValidator = validateCancelResponse4xx;

@@ -2,7 +2,8 @@
 // (openapi-typescript) and generated/<api>.validators.ts (Ajv standalone). Deterministic: a second
 // run writes byte-identical files. `--out DIR` writes somewhere else (used by check:generated).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -94,9 +95,8 @@ export function prepareForCodegen<T>(node: T): T {
 /** Writes every generated file for every API under `outDir`. */
 export async function generate(outDir: string, options: { lint: boolean }): Promise<void> {
   if (options.lint) runRedocly(["lint", "--config", "redocly.yaml"]);
-  const scratch = join(root, ".tmp", "bundle");
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
+  // A private scratch folder, so a bench or check:generated running at the same time cannot collide.
+  const scratch = mkdtempSync(join(tmpdir(), "payclients-bundle-"));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, "openapi"), { recursive: true });
   for (const api of API_NAMES) {

@@ -213,3 +213,17 @@ describe("the generated validator modules", () => {
     expect(output.trim()).toBe("[false,false,true]");
   });
 });
+
+describe("the generated validators' own keywords", () => {
+  it("report the byte limit and the formats as params, not only in the message", () => {
+    payments.validateCloseOrderRequest({ merchantTradeNo: "订".repeat(11) });
+    expect(payments.validateCloseOrderRequest.errors?.[0]?.params).toEqual({ limit: 32 });
+    daxpay.validateCancelRequest({ orderNo: "1", reqTime: 1, clientIp: "localhost" });
+    expect(daxpay.validateCancelRequest.errors?.[0]?.params).toEqual({ formats: ["ipv4", "ipv6"] });
+  });
+
+  it("share one compiled validator between responses with the same schema", () => {
+    expect(daxpay.validateCancelResponse5xx).toBe(daxpay.validateCancelResponse4xx);
+    expect(otc.validateCancelRechargeResponse4xx).toBe(otc.validateCreateRechargeResponse4xx);
+  });
+});

@@ -112,7 +112,10 @@ export function generateValidators(document: JsonObject): string {
     code(cxt: KeywordCxt) {
       cxt.fail(_`new TextEncoder().encode(${cxt.data}).length > ${cxt.schema}`);
     },
-    error: { message: (cxt) => _`"must be at most " + ${cxt.schemaCode} + " UTF-8 bytes"` },
+    error: {
+      message: (cxt) => _`"must be at most " + ${cxt.schemaCode} + " UTF-8 bytes"`,
+      params: (cxt) => _`{limit: ${cxt.schemaCode}}`,
+    },
   });
   ajv.addKeyword({
     keyword: FORMAT_KEYWORD,
@@ -129,7 +132,10 @@ export function generateValidators(document: JsonObject): string {
       });
       cxt.fail(_`!(${checks.reduce((all, check) => _`${all} || ${check}`)})`);
     },
-    error: { message: (cxt) => _`"must be a valid " + ${cxt.schemaCode}.join(" or ") + " address"` },
+    error: {
+      message: (cxt) => _`"must be a valid " + ${cxt.schemaCode}.join(" or ") + " address"`,
+      params: (cxt) => _`{formats: ${cxt.schemaCode}}`,
+    },
   });
   const components = isObject(document.components) ? document.components : {};
   const schemas = isObject(components.schemas) ? components.schemas : {};
@@ -156,8 +162,18 @@ export function generateValidators(document: JsonObject): string {
   }
   ajv.addSchema({ $id: "defs", $defs: toJsonSchema(schemas, { openEnums: false }) });
   ajv.addSchema({ $id: "open-defs", $defs: toJsonSchema(schemas, { openEnums: true }) });
+  // Responses that share a schema (4XX and 5XX answer one error envelope) share one compiled validator.
+  const aliases: Record<string, string> = {};
+  const compiled = new Map<string, string>();
   for (const { name, schema, openEnums } of pending) {
     const converted = toJsonSchema(schema, { openEnums });
+    const key = JSON.stringify([openEnums, converted]);
+    const existing = compiled.get(key);
+    if (existing !== undefined) {
+      aliases[name] = existing;
+      continue;
+    }
+    compiled.set(key, name);
     ajv.addSchema({ $id: name, ...(isObject(converted) ? converted : {}) });
     exports[name] = name;
   }
@@ -165,14 +181,18 @@ export function generateValidators(document: JsonObject): string {
   const ucs2 = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/g;
   code = code.replace(ucs2, (_m: string, id: string) => `const ${id} = ucs2length;`);
   if (code.includes("require(")) throw new Error("the generated validators still require a runtime module");
-  const names = Object.keys(exports);
-  const typed = names
-    .map((name) => `export const ${name}: SchemaValidator = ${name}Raw as unknown as SchemaValidator;`)
-    .join("\n");
-  const renamed = names.reduce(
-    (text, name) => text.replace(new RegExp(`export const ${name} = `), `const ${name}Raw = `),
-    code.replace(/^"use strict";/, ""),
-  );
+  const typed = [
+    ...Object.keys(exports).map(
+      (name) => `export const ${name}: SchemaValidator = ${name}Raw as unknown as SchemaValidator;`,
+    ),
+    ...Object.entries(aliases).map(([name, target]) => `export const ${name}: SchemaValidator = ${target};`),
+  ].join("\n");
+  // One pass over the module: a replace per export would make generation quadratic in operations.
+  const renamed = code
+    .replace(/^"use strict";/, "")
+    .replace(/export const (\w+) = /g, (whole: string, name: string) =>
+      name in exports ? `const ${name}Raw = ` : whole,
+    );
   return [
     "// @ts-nocheck -- Ajv's standalone output is untyped JavaScript; the typed exports are at the end.",
     "/* biome-ignore-all lint: generated code */",

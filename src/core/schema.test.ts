@@ -49,7 +49,7 @@ describe("issueToValidationError", () => {
       mapped({
         instancePath: "/merchantTradeNo",
         keyword: "x-max-bytes",
-        params: {},
+        params: { limit: 32 },
         message: "must be at most 32 UTF-8 bytes",
       }),
     ).toStrictEqual({
@@ -61,7 +61,7 @@ describe("issueToValidationError", () => {
       mapped({
         instancePath: "/clientIp",
         keyword: "x-format",
-        params: {},
+        params: { formats: ["ipv4", "ipv6"] },
         message: "must be a valid ipv4 or ipv6 address",
       }),
     ).toStrictEqual({ field: "clientIp", rule: "ip", reason: "must be an IPv4 or IPv6 address" });

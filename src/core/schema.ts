@@ -87,18 +87,17 @@ export function issueToValidationError(
       );
     case "maxLength":
       return make(path, `maxLength:${String(limit)}`, `must be at most ${String(limit)} characters`);
-    case "x-max-bytes": {
-      // The custom keyword reports no params; its message carries the limit ("at most 32 UTF-8 bytes").
-      const bytes = /\d+/.exec(issue.message ?? "")?.[0] ?? "?";
-      return make(path, `maxBytes:${bytes}`, `must be at most ${bytes} UTF-8 bytes`);
-    }
+    case "x-max-bytes":
+      // Our byte-count keyword (GatePay's "up to 32 bytes"): params.limit is the byte limit.
+      return make(path, `maxBytes:${String(limit)}`, `must be at most ${String(limit)} UTF-8 bytes`);
     case "x-format": {
-      // The compiled format check reports no params; its message names the formats ("ipv4 or ipv6").
-      const ip = /ipv[46]/.test(issue.message ?? "");
+      // Our compiled format check: params.formats names the formats ("ipv4", "ipv6").
+      const formats = stringList(issue.params.formats);
+      const ip = formats.length > 0 && formats.every((format) => format === "ipv4" || format === "ipv6");
       return make(
         path,
-        ip ? "ip" : "format",
-        ip ? "must be an IPv4 or IPv6 address" : (issue.message ?? "has the wrong format"),
+        ip ? "ip" : `format:${formats.join("|")}`,
+        ip ? "must be an IPv4 or IPv6 address" : `must be a valid ${formats.join(" or ")}`,
       );
     }
     case "enum": {
