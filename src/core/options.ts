@@ -1,7 +1,7 @@
 // Options every client accepts, with their defaults and checks. Clocks and randomness are options
 // (`now`, `nonce`) so that every signature can be reproduced in a test.
 
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { ValidationError } from "./errors.js";
 import type { ClientHooks, RequestEvent, ResponseEvent } from "./hooks.js";
 import { DEFAULT_RETRY } from "./retry.js";
@@ -73,13 +73,25 @@ const NONCE_BYTE_LIMIT = 256 - (256 % NONCE_ALPHABET.length);
 export function randomNonce(length = 32): string {
   let out = "";
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte >= NONCE_BYTE_LIMIT) continue;
-      out += NONCE_ALPHABET[byte % NONCE_ALPHABET.length];
-      if (out.length === length) break;
-    }
+    const byte = nextRandomByte();
+    // Rejection sampling: bytes past the last whole multiple of the alphabet would bias it.
+    if (byte < NONCE_BYTE_LIMIT) out += NONCE_ALPHABET[byte % NONCE_ALPHABET.length];
   }
   return out;
+}
+
+// Random bytes are drawn in blocks: one system call per block rather than one per nonce.
+const RANDOM_POOL = Buffer.alloc(4096);
+let randomPoolOffset = RANDOM_POOL.length;
+
+function nextRandomByte(): number {
+  if (randomPoolOffset === RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    randomPoolOffset = 0;
+  }
+  const byte = RANDOM_POOL[randomPoolOffset] ?? 0;
+  randomPoolOffset += 1;
+  return byte;
 }
 
 function orDefault(value: unknown, fallback: number): unknown {

@@ -122,11 +122,22 @@ export async function readBodyCapped(
   return text + decoder.decode();
 }
 
+/** One attempt's deadline: `signal` aborts with a TimeoutError after `timeoutMs`; `clear()` ends it. */
+export interface AttemptDeadline {
+  readonly signal: AbortSignal;
+  clear(): void;
+}
+
 /**
- * A signal for one attempt: aborts after `timeoutMs`, or earlier when `outerSignal` does. Pass it to
- * fetch so it covers the headers and the body read alike.
+ * Starts one attempt's deadline. Pass the signal to fetch so it covers the headers and the body read
+ * alike, and clear it once the attempt is over. A plain controller and timer, because
+ * `AbortSignal.timeout()` makes a transferable signal that costs more per call than the signing.
  */
-export function attemptSignal(timeoutMs: number, outerSignal?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return outerSignal === undefined ? timeout : AbortSignal.any([outerSignal, timeout]);
+export function attemptDeadline(timeoutMs: number): AttemptDeadline {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    timeoutMs,
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
