@@ -38,7 +38,6 @@ export interface Interpreted<T> {
 export interface SendInit {
   readonly bodySerializer: () => string;
   readonly middleware: Middleware[];
-  readonly signal: AbortSignal;
   /**
    * Sends the signed string itself rather than the Request openapi-fetch built around it: re-streaming
    * that Request's body costs more on loopback than the signature does (see `npm run bench`).
@@ -114,7 +113,8 @@ async function runAttempt<T>(plan: CallPlan<T>, options: ResolvedCommonOptions, 
     await plan.send({
       bodySerializer: () => signed.body,
       middleware: [middleware],
-      signal: deadline.signal,
+      // The deadline goes to the real send only: linking it to openapi-fetch's Request as well would
+      // cost a second signal per call and change nothing.
       fetch: (request) =>
         options.fetch(request.url, {
           method: request.method,
