@@ -15,7 +15,7 @@ import { LeakWatch } from "./support/leaks.js";
 
 const startedAt = performance.now();
 const credentials = reliabilityCredentials();
-const leaks = new LeakWatch(credentials.secretMaterial);
+const leaks = new LeakWatch(credentials.secretMaterial, credentials.publicMaterial);
 const stopWatchingConsole = leaks.watchConsole();
 let sandbox: Sandbox;
 let skewedCalls = 0;
@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stopWatchingConsole();
   await sandbox.stop();
-  writeFigures("clock-skew", { skewedCalls }, startedAt);
+  writeFigures("clock-skew", { skewedCalls }, startedAt, leaks);
 });
 
 /** Clients whose clock reads `skewMs` ahead of the real one (negative: behind), with attempt events. */

@@ -20,7 +20,7 @@ import { capturingFetch, readSignature, type SentRequest } from "./support/signe
 
 const startedAt = performance.now();
 const credentials = reliabilityCredentials();
-const leaks = new LeakWatch(credentials.secretMaterial);
+const leaks = new LeakWatch(credentials.secretMaterial, credentials.publicMaterial);
 const stopWatchingConsole = leaks.watchConsole();
 const verifying = { ...credentials.clients, merchantPublicKey: credentials.merchantPublicKey };
 
@@ -283,6 +283,7 @@ afterAll(() => {
       attemptsSent,
     },
     startedAt,
+    leaks,
   );
 });
 

@@ -2,7 +2,7 @@
 // leak scanner (./leaks.ts) knows exactly what must never be printed. TEST MATERIAL ONLY: generated at
 // random on every run, never real.
 
-import { createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import type { SandboxCredentials, SandboxCredentialsInput } from "../../../src/sandbox/index.js";
 
 /** Credentials to pass to startSandbox, and every secret string they contain. */
@@ -19,6 +19,11 @@ export interface ReliabilityCredentials {
   readonly platformPrivateKey: string;
   /** Secrets and keys in every form a careless program might print them. */
   readonly secretMaterial: readonly string[];
+  /**
+   * The public halves in the same forms. A private key's encodings contain its public modulus, so a
+   * window that also occurs here is public and printing it is no leak.
+   */
+  readonly publicMaterial: readonly string[];
 }
 
 function rsaPair(): { privateKey: string; publicKey: string } {
@@ -27,6 +32,33 @@ function rsaPair(): { privateKey: string; publicKey: string } {
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
+}
+
+/** PEM armor is the same for every key: naming it (as a parse error does) reveals nothing. */
+const PEM_ARMOR = [
+  "-----BEGIN PRIVATE KEY-----",
+  "-----END PRIVATE KEY-----",
+  "-----BEGIN RSA PRIVATE KEY-----",
+  "-----END RSA PRIVATE KEY-----",
+];
+
+/** Every printable form of a public key: PEM, bare Base64 DER, hex DER (plain and as inspect shows it), PKCS#1, JWK modulus. */
+function publicKeyForms(privatePem: string): string[] {
+  const key = createPublicKey(privatePem);
+  const der = key.export({ type: "spki", format: "der" });
+  const pkcs1 = key.export({ type: "pkcs1", format: "pem" }).toString();
+  const jwk = key.export({ format: "jwk" });
+  return [
+    key.export({ type: "spki", format: "pem" }).toString(),
+    der.toString("base64"),
+    der.toString("hex"),
+    (der.toString("hex").match(/../g) ?? []).join(" "),
+    pkcs1,
+    pkcs1.replace(/-----[^-]+-----|\s/g, ""),
+    jwk.n ?? "",
+    // The modulus as it sits inside the private encodings, whatever its Base64 alignment there.
+    ...[0, 1, 2].map((shift) => Buffer.concat([Buffer.alloc(shift), der]).toString("base64")),
+  ];
 }
 
 /** Every printable form of a private key: PEM, bare Base64 DER, hex DER, PKCS#1 PEM, and its JWK parts. */
@@ -87,6 +119,11 @@ export function reliabilityCredentials(): ReliabilityCredentials {
       daxpaySecret,
       ...keyForms(merchant.privateKey),
       ...keyForms(platform.privateKey),
+    ],
+    publicMaterial: [
+      ...PEM_ARMOR,
+      ...publicKeyForms(merchant.privateKey),
+      ...publicKeyForms(platform.privateKey),
     ],
   };
 }

@@ -15,9 +15,27 @@ export const FIGURES_DIR = join(
 /** Figures of one test file: counts only, so the report can add them up. */
 export type Figures = Readonly<Record<string, number>>;
 
-/** Writes `figures` as .tmp/reliability/<name>.json, with the file's duration in ms. */
-export function writeFigures(name: string, figures: Figures, startedAt: number): void {
+/** What the file's leak watch saw (see ./leaks.ts). */
+export interface LeakFigures {
+  readonly checked: number;
+  readonly consoleLines: number;
+  findings(): readonly string[];
+}
+
+/** Writes `figures` as .tmp/reliability/<name>.json, with the leak watch's counts and the file's duration in ms. */
+export function writeFigures(name: string, figures: Figures, startedAt: number, leaks?: LeakFigures): void {
   mkdirSync(FIGURES_DIR, { recursive: true });
-  const payload = { name, ...figures, durationMs: Math.round(performance.now() - startedAt) };
+  const payload = {
+    name,
+    ...figures,
+    ...(leaks === undefined
+      ? {}
+      : {
+          leakChecks: leaks.checked,
+          consoleLines: leaks.consoleLines,
+          leakFindings: leaks.findings().length,
+        }),
+    durationMs: Math.round(performance.now() - startedAt),
+  };
   writeFileSync(join(FIGURES_DIR, `${name}.json`), `${JSON.stringify(payload, null, 2)}\n`);
 }

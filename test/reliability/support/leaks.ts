@@ -70,8 +70,10 @@ export class LeakWatch {
   #checked = 0;
   #consoleLines = 0;
 
-  constructor(material: readonly string[]) {
-    this.#windows = windowsOf(material);
+  /** Watches for `secret` material; windows that also occur in `publicMaterial` (a key's public half) are not secret. */
+  constructor(secret: readonly string[], publicMaterial: readonly string[] = []) {
+    this.#windows = windowsOf(secret);
+    for (const window of windowsOf(publicMaterial)) this.#windows.delete(window);
   }
 
   /** How many values (errors, events, clients, log lines) were checked. */
@@ -100,19 +102,23 @@ export class LeakWatch {
   /** Checks every printed view of `value` now; the value itself is not kept. */
   check(label: string, value: unknown): void {
     this.#checked += 1;
+    // The same text (a stack, a message) shows up in several views; scan each distinct one once.
+    const seen = new Set<string>();
     printedViews(value).forEach((view, index) => {
+      if (seen.has(view)) return;
+      seen.add(view);
       if (this.leaks(view)) this.#findings.push(`${label} (view ${index})`);
     });
   }
 
-  /** Captures console output and process warnings (still printed) and checks each line; returns the undo. */
-  watchConsole(): () => void {
+  /** Captures console output and process warnings and checks each line; returns the undo. Lines are still printed unless `print` is false. */
+  watchConsole(print = true): () => void {
     const spies = CONSOLE_METHODS.map((method) => {
       const original = console[method].bind(console);
       return vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
         this.#consoleLines += 1;
         this.check(`console.${method}`, format(...args));
-        original(...args);
+        if (print) original(...args);
       });
     });
     const onWarning = (warning: Error) => {
