@@ -4,6 +4,7 @@ import {
   codePointLength,
   ensurePlainObject,
   optionalString,
+  rejectLoneSurrogates,
   rejectUnknownKeys,
   requireDecimalString,
   requireEnum,
@@ -243,6 +244,23 @@ describe("requireOneOf", () => {
         message: "cancel: must include at least one of orderNo, bizOrderNo",
       },
     );
+  });
+});
+
+describe("rejectLoneSurrogates", () => {
+  it("accepts well-formed strings, surrogate pairs included, and leaves other values alone", () => {
+    expect(() =>
+      rejectLoneSurrogates({ orderNo: "订单-😀-𠀀", reqTime: 1, clientIp: undefined }, ""),
+    ).not.toThrow();
+  });
+
+  it("names the first field holding a lone surrogate, under its path", () => {
+    expect(failure(() => rejectLoneSurrogates({ orderNo: "ok", bizOrderNo: "P\udfff1" }, ""))).toStrictEqual({
+      field: "bizOrderNo",
+      rule: "wellFormed",
+      message: "bizOrderNo: must be well-formed Unicode (contains a lone surrogate)",
+    });
+    expect(failure(() => rejectLoneSurrogates({ requestId: "\ud800" }, "data")).field).toBe("data.requestId");
   });
 });
 

@@ -193,6 +193,23 @@ export function rejectEmptyStrings(obj: Readonly<Record<string, unknown>>, path:
   }
 }
 
+/**
+ * Rejects any string field holding a lone surrogate (rule "wellFormed"). It has no UTF-8 form: its
+ * byte length is ill-defined, and a provider that signs decoded values (DaxPay's Java server encodes
+ * it as "?", Node as U+FFFD) would compute another signature than ours.
+ */
+export function rejectLoneSurrogates(obj: Readonly<Record<string, unknown>>, path: string): void {
+  for (const [key, value] of Object.entries(obj)) {
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+      fail(
+        path === "" ? key : `${path}.${key}`,
+        "wellFormed",
+        "must be well-formed Unicode (contains a lone surrogate)",
+      );
+    }
+  }
+}
+
 /** A new object with only `keys`, in that order, leaving out undefined values: the body to serialize. */
 export function pickDefined(
   obj: Readonly<Record<string, unknown>>,

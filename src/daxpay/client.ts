@@ -27,6 +27,7 @@ import {
   ensurePlainObject,
   pickDefined,
   rejectEmptyStrings,
+  rejectLoneSurrogates,
   rejectUnknownKeys,
   requireEnum,
   requireHttpUrl,
@@ -206,6 +207,7 @@ export function createDaxPayClient(options: DaxPayClientOptions): DaxPayClient {
             const input = ensurePlainObject(request, "request");
             rejectUnknownKeys(input, CANCEL_KEYS, "");
             rejectEmptyStrings(input, "");
+            rejectLoneSurrogates(input, "");
             return pickDefined(input, CANCEL_KEYS);
           });
           let sent: Record<string, unknown> = fields;

@@ -41,6 +41,7 @@ import {
   ensurePlainObject,
   pickDefined,
   rejectEmptyStrings,
+  rejectLoneSurrogates,
   rejectUnknownKeys,
   requireDecimalString,
   requireEnum,
@@ -287,6 +288,7 @@ export function createGatePayClient(options: GatePayClientOptions): GatePayClien
       const input = ensurePlainObject(request, "request");
       rejectUnknownKeys(input, keys, "");
       rejectEmptyStrings(input, "");
+      rejectLoneSurrogates(input, "");
       extra?.(input);
       const body = pickDefined(input, keys);
       assertRequestSchema(check, body, { provider: PROVIDER, operation });

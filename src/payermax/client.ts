@@ -33,6 +33,7 @@ import {
   ensurePlainObject,
   pickDefined,
   rejectEmptyStrings,
+  rejectLoneSurrogates,
   rejectUnknownKeys,
   requireEnum,
   requireHttpUrl,
@@ -276,6 +277,7 @@ export function createPayerMaxClient(options: PayerMaxClientOptions): PayerMaxCl
             const input = ensurePlainObject(request, "request");
             rejectUnknownKeys(input, CANCEL_KEYS, "");
             rejectEmptyStrings(input, "");
+            rejectLoneSurrogates(input, "");
             return pickDefined(input, CANCEL_KEYS) as PayerMaxCancelRequest;
           });
           let sent: CancelRequest = envelope(data);
