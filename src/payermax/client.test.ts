@@ -208,6 +208,19 @@ describe("cancel answers", () => {
     await expect(client.cancel(REQUEST)).rejects.toMatchObject({ type: "signature", reason: "invalid" });
   });
 
+  it("refuses a genuinely signed answer about another cancel (a replayed answer), whichever id differs", async () => {
+    for (const other of [{ requestId: "R-OTHER" }, { outTradeNo: "P-OTHER" }]) {
+      const replayed = { ...PENDING, data: cancelData("SUCCESS", other) };
+      const { client } = payerMax([signed(200, replayed)]);
+      await expect(client.cancel(REQUEST)).rejects.toMatchObject({
+        type: "unexpected_response",
+        reason: "wrong_shape",
+        message:
+          "[payermax cancel] response does not match the expected schema: the signed answer is about another cancel (its requestId or outTradeNo differs)",
+      });
+    }
+  });
+
   it("rejects PARAMS_INVALID with the provider's code and message, signed or not", async () => {
     const answer = { code: "PARAMS_INVALID", msg: "outTradeNo not found" };
     for (const respond of [signed(200, answer), answerJson(200, answer)]) {

@@ -221,7 +221,11 @@ export function createPayerMaxClient(options: PayerMaxClientOptions): PayerMaxCl
         };
   }
 
-  function interpret(exchange: RawExchange, requestId: string): Interpreted<PayerMaxCancelResult> {
+  function interpret(
+    exchange: RawExchange,
+    request: PayerMaxCancelRequest,
+  ): Interpreted<PayerMaxCancelResult> {
+    const { requestId } = request;
     // PayerMax answers carry no trace id of their own; the merchant's requestId is what support asks for.
     const ctx = {
       provider: PROVIDER,
@@ -249,6 +253,16 @@ export function createPayerMaxClient(options: PayerMaxClientOptions): PayerMaxCl
           ...ctx,
           reason: "wrong_shape",
           detail: "APPLY_SUCCESS without data",
+          body: exchange.text,
+        });
+      }
+      // The signature proves PayerMax wrote this answer, not that it answers this request: a genuine
+      // answer about another cancel, replayed in its place, must not pass for this one's outcome.
+      if (data.requestId !== request.requestId || data.outTradeNo !== request.outTradeNo) {
+        throw new UnexpectedResponseError({
+          ...ctx,
+          reason: "wrong_shape",
+          detail: "the signed answer is about another cancel (its requestId or outTradeNo differs)",
           body: exchange.text,
         });
       }
@@ -298,7 +312,7 @@ export function createPayerMaxClient(options: PayerMaxClientOptions): PayerMaxCl
               return { body: text, headers: payerMaxRequestHeaders(keys, text) };
             },
             send: (init) => typed.POST(PATH, { body: sent, ...init }),
-            interpret: (exchange) => interpret(exchange, data.requestId),
+            interpret: (exchange) => interpret(exchange, data),
           };
         })
         .then((plan) => runCall(plan, common));
