@@ -34,6 +34,7 @@ describe("the npm start tour", () => {
       ["payermax", "cancel", "FAILED"],
       ["payermax", "cancel", "rejected PARAMS_INVALID"],
       ["gatepay", "cancelOrder", "cancelled"],
+      ["gatepay", "cancelOrder", "cancelled"],
       ["daxpay", "cancelOrder", "cancelled"],
       ["payermax", "cancelOrder", "pending"],
     ]);

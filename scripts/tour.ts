@@ -229,6 +229,7 @@ export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
   );
 
   seed.gatepayPrepayOrder({ merchantTradeNo: "TOUR-ANY-1" });
+  const deposit = seed.gatepayRecharge();
   seed.daxpayOrder({ orderNo: "TOURDAX0003" });
   seed.payermaxOrder({ outTradeNo: "TOUR-PMX-3" });
   const clients = { gatepay, daxpay, payermax };
@@ -243,6 +244,15 @@ export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
       async () => {
         return (await cancelOrder(clients, { provider: "gatepay", merchantTradeNo: "TOUR-ANY-1" })).outcome;
       },
+    ),
+    await step(
+      {
+        provider: "gatepay",
+        operation: "cancelOrder",
+        scenario: "cross-provider cancel of an OTC deposit",
+        expected: "cancelled",
+      },
+      async () => (await cancelOrder(clients, { provider: "gatepay", orderId: deposit.orderId })).outcome,
     ),
     await step(
       {

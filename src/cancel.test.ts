@@ -26,7 +26,10 @@ const common = { now: () => 1_700_000_000_000, retry: { retries: 0 } };
 
 function gatepay(...answers: Answer[]) {
   const { fetch, sent } = scriptedFetch(...answers);
-  return { client: createGatePayClient({ clientId: "c", secret: "s", fetch, ...common }), sent };
+  return {
+    client: createGatePayClient({ clientId: "c", secret: "s", merchantId: "10002", fetch, ...common }),
+    sent,
+  };
 }
 function daxpay(...answers: Answer[]) {
   const { fetch, sent } = scriptedFetch(...answers);
@@ -72,6 +75,70 @@ function pmxAccepted(status: string, extra: Record<string, unknown> = {}) {
     },
   };
 }
+
+describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
+  it("is 'cancelled' when the deposit is cancelled, and sends only the orderId", async () => {
+    const answer = { code: "000000", status: "SUCCESS", errorMessage: "", data: { success: true } };
+    const { client, sent } = gatepay(answerJson(200, answer));
+    await expect(
+      cancelOrder({ gatepay: client }, { provider: "gatepay", orderId: "71347515709194240" }),
+    ).resolves.toStrictEqual({ provider: "gatepay", outcome: "cancelled", raw: answer });
+    expect(sent[0]?.url).toBe("https://openplatform.gateapi.io/open/otc/api/recharge/cancel");
+    expect(sent[0]?.body).toBe('{"orderId":"71347515709194240"}');
+  });
+
+  it("is 'rejected' with GatePay's code and message when the deposit is already paid", async () => {
+    const answer = {
+      code: "400204",
+      status: "FAIL",
+      errorMessage: "order already paid",
+      data: { success: false },
+    };
+    await expect(
+      cancelOrder(
+        { gatepay: gatepay(answerJson(200, answer)).client },
+        { provider: "gatepay", orderId: "71347515709194240" },
+      ),
+    ).resolves.toStrictEqual({
+      provider: "gatepay",
+      outcome: "rejected",
+      raw: answer,
+      providerCode: "400204",
+      providerMessage: "order already paid",
+    });
+  });
+
+  it("is 'rejected' when GatePay answers success but data.success is false", async () => {
+    const answer = { code: "000000", status: "SUCCESS", errorMessage: "", data: { success: false } };
+    await expect(
+      cancelOrder(
+        { gatepay: gatepay(answerJson(200, answer)).client },
+        { provider: "gatepay", orderId: "71347515709194240" },
+      ),
+    ).resolves.toStrictEqual({
+      provider: "gatepay",
+      outcome: "rejected",
+      raw: answer,
+      providerCode: "000000",
+      providerMessage: "data.success is false",
+    });
+  });
+
+  it("is 'unknown' when GatePay answers success without saying whether the deposit was cancelled", async () => {
+    const answer = { code: "000000", status: "SUCCESS", errorMessage: "", data: {} };
+    await expect(
+      cancelOrder(
+        { gatepay: gatepay(answerJson(200, answer)).client },
+        { provider: "gatepay", orderId: "71347515709194240" },
+      ),
+    ).resolves.toStrictEqual({
+      provider: "gatepay",
+      outcome: "unknown",
+      raw: answer,
+      providerCode: "000000",
+    });
+  });
+});
 
 describe("cancelOrder at GatePay (closeOrder)", () => {
   const closed = { status: "SUCCESS", code: "000000", errorMessage: "", data: { result: "SUCCESS" } };

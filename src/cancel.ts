@@ -5,7 +5,11 @@
 import { type Provider, ProviderRejectedError, ValidationError } from "./core/errors.js";
 import { ensurePlainObject, requireEnum, withValidationContext } from "./core/validate.js";
 import type { DaxPayCancelRequest, DaxPayClient } from "./daxpay/client.js";
-import type { GatePayClient, GatePayCloseOrderRequest } from "./gatepay/client.js";
+import type {
+  GatePayCancelRechargeRequest,
+  GatePayClient,
+  GatePayCloseOrderRequest,
+} from "./gatepay/client.js";
 import type { PayerMaxCancelRequest, PayerMaxClient } from "./payermax/client.js";
 
 /** The clients a merchant has configured; only the one for the order's provider is used. */
@@ -15,9 +19,13 @@ export interface CancelOrderClients {
   payermax?: PayerMaxClient | undefined;
 }
 
-/** The order to cancel: its provider, and that provider's own identifiers. */
+/**
+ * The order to cancel: its provider, and that provider's own identifiers. A GatePay prepay order is
+ * named by merchantTradeNo or prepayId (closed); a GatePay OTC deposit by its orderId (cancelled).
+ */
 export type CancelOrderTarget =
   | ({ provider: "gatepay" } & GatePayCloseOrderRequest)
+  | ({ provider: "gatepay" } & GatePayCancelRechargeRequest)
   | ({ provider: "daxpay" } & DaxPayCancelRequest)
   | ({ provider: "payermax" } & PayerMaxCancelRequest);
 
@@ -54,6 +62,9 @@ const PAYERMAX_REFUSED = new Set(["PARAMS_INVALID", "PAYMENT_REJECTED"]);
  * | GatePay  | 400204 label ORDER_CLOSED (already closed or cancelled)    | `cancelled` |
  * | GatePay  | 400204 ORDER_PAID (or another label), 400202 not found     | `rejected`  |
  * | GatePay  | success with another `data.result`                         | `unknown`   |
+ * | GatePay  | OTC cancelRecharge (`orderId`): `data.success` true        | `cancelled` |
+ * | GatePay  | OTC 400204 (already paid), 400202 not found, `data.success` false | `rejected` |
+ * | GatePay  | OTC success without `data.success`                         | `unknown`   |
  * | DaxPay   | `data.code` 0, or gateway 20042 (trade closed)             | `cancelled` |
  * | DaxPay   | `data.code` 1 (e.g. already paid), 20041 not found, 20043 processing, 20044 status error | `rejected` |
  * | DaxPay   | a signed `data.code` other than 0 or 1                     | `unknown`   |
@@ -104,7 +115,9 @@ export async function cancelOrder(
   try {
     switch (client.provider) {
       case "gatepay":
-        return gatePayOutcome(await client.closeOrder(rest as GatePayCloseOrderRequest));
+        return "orderId" in rest
+          ? gatePayRechargeOutcome(await client.cancelRecharge(rest as GatePayCancelRechargeRequest))
+          : gatePayOutcome(await client.closeOrder(rest as GatePayCloseOrderRequest));
       case "daxpay":
         return daxPayOutcome(await client.cancel(rest as DaxPayCancelRequest));
       case "payermax":
@@ -123,6 +136,20 @@ function gatePayOutcome(result: Awaited<ReturnType<GatePayClient["closeOrder"]>>
     return { provider: "gatepay", outcome: "cancelled", raw: result.raw };
   }
   return { provider: "gatepay", outcome: "unknown", raw: result.raw, providerCode: answer };
+}
+
+function gatePayRechargeOutcome(
+  result: Awaited<ReturnType<GatePayClient["cancelRecharge"]>>,
+): CancelOrderResult {
+  if (result.alreadyCancelled || result.data?.success === true) {
+    return { provider: "gatepay", outcome: "cancelled", raw: result.raw };
+  }
+  return {
+    provider: "gatepay",
+    outcome: "unknown",
+    raw: result.raw,
+    providerCode: result.raw.code ?? "",
+  };
 }
 
 function daxPayOutcome(result: Awaited<ReturnType<DaxPayClient["cancel"]>>): CancelOrderResult {
@@ -169,6 +196,8 @@ function rejectionOutcome(provider: Provider, error: unknown): CancelOrderResult
   switch (provider) {
     case "gatepay": {
       if (code === GATEPAY_ORDER_NOT_FOUND) return rejected;
+      // An OTC success envelope whose data says the deposit was not cancelled.
+      if ((raw as { data?: { success?: unknown } } | null)?.data?.success === false) return rejected;
       if (code !== GATEPAY_ORDER_STATUS) return undefined;
       const label = (raw as { label?: unknown } | null)?.label;
       return label === "ORDER_CLOSED" ? { provider, outcome: "cancelled", raw } : rejected;
