@@ -224,6 +224,27 @@ describe("sandbox paymentDelayMs", () => {
     }
   });
 
+  it("keeps many delayed answers in flight at once without a listener-leak warning", async () => {
+    const slow = await startSandbox({ credentials, clock: clock.read, paymentDelayMs: 200 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          daxpayPost(slow, { orderNo: slow.seed.daxpayOrder().orderNo, reqTime: T0 / 1000 }),
+        ),
+      );
+      expect(answers.map((answer) => answer.json.data.code)).toStrictEqual(Array(20).fill(0));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.name)).toStrictEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      await slow.stop();
+    }
+  });
+
   it("drops delayed answers on stop() instead of waiting for them", async () => {
     const slow = await startSandbox({ credentials, clock: clock.read, paymentDelayMs: 60_000 });
     const order = slow.seed.daxpayOrder();

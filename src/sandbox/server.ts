@@ -3,6 +3,7 @@
 // input can produce a crash or an unhandled rejection: every handler runs inside a try whose catch
 // gives that provider's own system-error answer, and a dropped connection only drops its answer.
 
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -243,6 +244,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     [...gatepayRoutes, ...daxpayRoutes, ...payermaxRoutes].map((route) => [route.path, route]),
   );
   const stopping = new AbortController();
+  // Every delayed answer waits on this one signal, and any number may be in flight: without this, the
+  // eleventh concurrent one prints a MaxListenersExceededWarning about a leak that is not there.
+  setMaxListeners(0, stopping.signal);
 
   async function dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let path = "";

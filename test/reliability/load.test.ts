@@ -399,10 +399,12 @@ describe(`${REQUESTS} cancels at concurrency ${CONCURRENCY} over orders in every
     }
   });
 
-  it("no secret or key material appears in any error, console line or serialized client", () => {
+  it("nothing is printed, and no secret or key material appears in any error, hook event or serialized client", () => {
     for (const client of Object.values(clients)) leaks.check(`${client.provider} client`, client);
     for (const event of attempts) leaks.check("hook event", event);
     expect(leaks.findings()).toStrictEqual([]);
     expect(leaks.checked).toBeGreaterThan(REQUESTS / 2);
+    // Nothing was printed at all: no console line, no process warning (such as a listener-leak one).
+    expect(leaks.consoleLines).toBe(0);
   });
 });
