@@ -234,6 +234,12 @@ const FAULTS: readonly FaultCase[] = [
     check: expectUnexpected("wrong_shape", 200),
   },
   {
+    name: "answered with JSON nested 400,000 deep is an UnexpectedResponseError (wrong_shape), never retried",
+    serve: json200(`${"[".repeat(400_000)}${"]".repeat(400_000)}`),
+    retried: "never",
+    check: expectUnexpected("wrong_shape", 200),
+  },
+  {
     name: "answered with an HTML 200 (a captive portal) is an UnexpectedResponseError (html), never retried",
     serve: html(200),
     retried: "never",

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PayClientError, SignatureError, UnexpectedResponseError } from "../../src/core/errors.js";
+import type { RequestEvent } from "../../src/core/hooks.js";
 import { signDaxPay, verifyDaxPaySignature } from "../../src/daxpay/sign.js";
 import { signGatePay, verifyGatePaySignature } from "../../src/gatepay/sign.js";
 import { signPayerMax, verifyPayerMaxSignature } from "../../src/payermax/sign.js";
@@ -36,6 +37,8 @@ let proxy: TamperProxy;
 let clients: ClientSet;
 /** Same, but GatePay requires a signature on every answer. */
 let strictClients: ClientSet;
+/** Every hook event of the tampered calls, checked for secrets at the end. */
+const hookEvents: RequestEvent[] = [];
 
 const figures: Record<string, number> = {};
 function count(name: string): void {
@@ -45,7 +48,11 @@ function count(name: string): void {
 beforeAll(async () => {
   sandbox = await startSandbox({ credentials: credentials.input, gatepayResponseSignatures: true });
   proxy = await startTamperProxy(sandbox.url);
-  clients = createClients(proxy.url, sandbox.credentials, { retry: { retries: 0 } });
+  clients = createClients(proxy.url, sandbox.credentials, {
+    retry: { retries: 0 },
+    onRequest: (event) => hookEvents.push(event),
+    onResponse: (event) => hookEvents.push(event),
+  });
   strictClients = createClients(proxy.url, sandbox.credentials, {
     retry: { retries: 0 },
     gatepayResponseSignatures: "required",
@@ -504,10 +511,12 @@ describe("callback verification helpers", () => {
 });
 
 describe("secrets under tampering", () => {
-  it("no secret or key material appears in any error, console line or serialized client", () => {
+  it("no secret or key material appears in any error, hook event, console line or serialized client", () => {
     for (const client of [...Object.values(clients), ...Object.values(strictClients)]) {
       leaks.check(`${client.provider} client`, client);
     }
+    expect(hookEvents.length).toBeGreaterThan(RUNS);
+    leaks.check("hook events", hookEvents);
     expect(leaks.findings()).toStrictEqual([]);
     expect(leaks.checked).toBeGreaterThan(RUNS);
   });
