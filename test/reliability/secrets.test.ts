@@ -5,6 +5,7 @@
 
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { inspect } from "node:util";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/core/errors.js";
 import { createPayerMaxClient } from "../../src/payermax/index.js";
@@ -33,6 +34,40 @@ describe("the leak scanner", () => {
       }
       expect(leaks.leaks(secret.slice(0, LEAK_WINDOW - 1))).toBe(false);
     }
+  });
+
+  it("flags exactly what a plain window-by-window search finds, for 1,000 texts with and without a planted piece", () => {
+    const material = credentials.secretMaterial;
+    const windows = (texts: readonly string[]) =>
+      new Set(
+        texts.flatMap((text) =>
+          Array.from({ length: text.length - LEAK_WINDOW + 1 }, (_, at) => text.slice(at, at + LEAK_WINDOW)),
+        ),
+      );
+    const publicWindows = windows(credentials.publicMaterial);
+    const secretWindows = new Set([...windows(material)].filter((window) => !publicWindows.has(window)));
+    const plain = (text: string) => {
+      for (let at = 0; at + LEAK_WINDOW <= text.length; at++) {
+        if (secretWindows.has(text.slice(at, at + LEAK_WINDOW))) return true;
+      }
+      return false;
+    };
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 80 }),
+        fc.string({ unit: "binary", maxLength: 80 }),
+        fc.option(fc.tuple(fc.nat({ max: material.length - 1 }), fc.nat()), { nil: undefined }),
+        (before, after, planted) => {
+          const secret = planted === undefined ? "" : (material[planted[0]] ?? "");
+          const at = planted === undefined ? 0 : planted[1] % Math.max(1, secret.length - LEAK_WINDOW);
+          const piece = secret.slice(at, at + LEAK_WINDOW);
+          const text = `${before}${piece}${after}`;
+          expect(leaks.leaks(text)).toBe(plain(text));
+          if (piece.length === LEAK_WINDOW && leaks.leaks(piece)) expect(leaks.leaks(text)).toBe(true);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 
   it("finds a key in every form: PEM line, bare Base64 DER, an inspected Buffer, PKCS#1 and JWK parts", () => {

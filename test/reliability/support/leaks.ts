@@ -23,6 +23,20 @@ function windowsOf(material: readonly string[]): Set<string> {
   return windows;
 }
 
+// A rolling hash over the code units of a window, so a scan does integer work per position and
+// slices a string only when the hash matches (Rabin-Karp, arithmetic modulo 2^32).
+const BASE = 257;
+let top = 1;
+for (let index = 1; index < LEAK_WINDOW; index++) top = Math.imul(top, BASE);
+const BASE_TO_WINDOW_MINUS_ONE = top;
+
+function hashOf(text: string, from: number): number {
+  let hash = 0;
+  for (let index = from; index < from + LEAK_WINDOW; index++)
+    hash = (Math.imul(hash, BASE) + text.charCodeAt(index)) | 0;
+  return hash;
+}
+
 /** Every string reachable through own properties (non-enumerable and symbol keys included), up to `depth`. */
 function reachableStrings(value: unknown, out: string[], seen: Set<object>, depth: number): void {
   if (typeof value === "string") {
@@ -66,6 +80,7 @@ export function printedViews(value: unknown): string[] {
 /** Collects leak findings for one test file. */
 export class LeakWatch {
   readonly #windows: Set<string>;
+  readonly #hashes = new Set<number>();
   readonly #findings: string[] = [];
   #checked = 0;
   #consoleLines = 0;
@@ -74,6 +89,8 @@ export class LeakWatch {
   constructor(secret: readonly string[], publicMaterial: readonly string[] = []) {
     this.#windows = windowsOf(secret);
     for (const window of windowsOf(publicMaterial)) this.#windows.delete(window);
+    for (const window of this.#windows)
+      if (window.length === LEAK_WINDOW) this.#hashes.add(hashOf(window, 0));
   }
 
   /** How many values (errors, events, clients, log lines) were checked. */
@@ -93,10 +110,14 @@ export class LeakWatch {
 
   /** True when `text` contains a window of the secret material. */
   leaks(text: string): boolean {
-    for (let at = 0; at + LEAK_WINDOW <= text.length; at++) {
-      if (this.#windows.has(text.slice(at, at + LEAK_WINDOW))) return true;
+    if (text.length < LEAK_WINDOW) return this.#windows.has(text);
+    let hash = hashOf(text, 0);
+    for (let at = 0; ; at++) {
+      if (this.#hashes.has(hash) && this.#windows.has(text.slice(at, at + LEAK_WINDOW))) return true;
+      if (at + LEAK_WINDOW >= text.length) return this.#windows.has(text);
+      const leaving = Math.imul(text.charCodeAt(at), BASE_TO_WINDOW_MINUS_ONE);
+      hash = (Math.imul(hash - leaving, BASE) + text.charCodeAt(at + LEAK_WINDOW)) | 0;
     }
-    return this.#windows.has(text);
   }
 
   /** Checks every printed view of `value` now; the value itself is not kept. */
