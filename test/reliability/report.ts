@@ -101,7 +101,10 @@ const rows: [string, string][] = [
   ],
   ["Lost", String(figure("load", "lost"))],
   ["Applied twice", String(figure("load", "appliedTwice"))],
-  ["Secret scans", `${number(leakChecks)} checks of errors, hook events, log lines and clients; ${leakFindings} leaks`],
+  [
+    "Secret scans",
+    `${number(leakChecks)} checks of errors, hook events, log lines and clients; ${leakFindings} leaks`,
+  ],
   [
     "Suite time",
     wallMs === undefined
