@@ -45,6 +45,8 @@ export interface SendInit {
   readonly fetch: (request: Request) => Promise<Response>;
   // The body is read once, capped, by the middleware; openapi-fetch must not read it again.
   readonly parseAs: "stream";
+  /** What openapi-fetch builds the request as: see {@link PlannedRequest}. */
+  readonly Request: typeof Request;
   // A payment API has no business redirecting a signed POST; a 3xx is reported, never followed.
   readonly redirect: "manual";
 }
@@ -63,6 +65,23 @@ export interface CallPlan<T> {
   send(init: SendInit): Promise<unknown>;
   /** Verifies, parses, validates and unwraps; throws a PayClientError carrying provider, operation, status, trace id. */
   interpret(exchange: RawExchange): Interpreted<T>;
+}
+
+/**
+ * The request openapi-fetch hands to the middleware and to `fetch`, without a WHATWG Request's body
+ * stream and abort signal: `fetch` above sends the signed string itself, so building a full Request
+ * (which Node's fetch then copies into another) would cost a second one per call for nothing.
+ */
+class PlannedRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+
+  constructor(url: string, init: RequestInit = {}) {
+    this.url = url;
+    this.method = init.method ?? "GET";
+    this.headers = new Headers(init.headers);
+  }
 }
 
 // Statuses whose Response must be built with a null body.
@@ -124,6 +143,7 @@ async function runAttempt<T>(plan: CallPlan<T>, options: ResolvedCommonOptions, 
           redirect: "manual",
         }),
       parseAs: "stream",
+      Request: PlannedRequest as unknown as typeof Request,
       redirect: "manual",
     });
     if (exchange === undefined) throw new Error("openapi-fetch returned without a response");

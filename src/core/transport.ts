@@ -99,6 +99,10 @@ export async function readBodyCapped(
   }
   if (response.body === null) return "";
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  if (Number.isFinite(declared)) {
+    // Within a declared length, which fetch holds the body to, one read is bounded and the cheapest.
+    return decoder.decode(await response.arrayBuffer());
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
