@@ -77,6 +77,13 @@ function pmxAccepted(status: string, extra: Record<string, unknown> = {}) {
 }
 
 describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
+  /** Cancels deposit 71347515709194240 through cancelOrder, GatePay answering `answer`. */
+  const cancelDeposit = (answer: unknown) =>
+    cancelOrder(
+      { gatepay: gatepay(answerJson(200, answer)).client },
+      { provider: "gatepay", orderId: "71347515709194240" },
+    );
+
   it("is 'cancelled' when the deposit is cancelled, and sends only the orderId", async () => {
     const answer = { code: "000000", status: "SUCCESS", errorMessage: "", data: { success: true } };
     const { client, sent } = gatepay(answerJson(200, answer));
@@ -94,12 +101,7 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
       errorMessage: "order already paid",
       data: { success: false },
     };
-    await expect(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(200, answer)).client },
-        { provider: "gatepay", orderId: "71347515709194240" },
-      ),
-    ).resolves.toStrictEqual({
+    await expect(cancelDeposit(answer)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "rejected",
       raw: answer,
@@ -110,12 +112,7 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
 
   it("is 'rejected' when GatePay answers success but data.success is false", async () => {
     const answer = { code: "000000", status: "SUCCESS", errorMessage: "", data: { success: false } };
-    await expect(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(200, answer)).client },
-        { provider: "gatepay", orderId: "71347515709194240" },
-      ),
-    ).resolves.toStrictEqual({
+    await expect(cancelDeposit(answer)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "rejected",
       raw: answer,
@@ -126,12 +123,7 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
 
   it("is 'unknown' when GatePay answers success without saying whether the deposit was cancelled", async () => {
     const answer = { code: "000000", status: "SUCCESS", errorMessage: "", data: {} };
-    await expect(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(200, answer)).client },
-        { provider: "gatepay", orderId: "71347515709194240" },
-      ),
-    ).resolves.toStrictEqual({
+    await expect(cancelDeposit(answer)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "unknown",
       raw: answer,
