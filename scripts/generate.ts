@@ -67,7 +67,7 @@ function formatOnly(branch: unknown): boolean {
  * one-required-field objects (so `{}` is a type error), and an anyOf of formats is dropped (the
  * generated validators still check it).
  */
-export function prepareForCodegen<T>(node: T): T {
+function prepareForCodegen<T>(node: T): T {
   if (Array.isArray(node)) {
     for (const item of node) prepareForCodegen(item);
     return node;
@@ -93,7 +93,7 @@ export function prepareForCodegen<T>(node: T): T {
 }
 
 /** Writes every generated file for every API under `outDir`. */
-export async function generate(outDir: string, options: { lint: boolean }): Promise<void> {
+async function generate(outDir: string, options: { lint: boolean }): Promise<void> {
   if (options.lint) runRedocly(["lint", "--config", "redocly.yaml"]);
   // A private scratch folder, so a bench or check:generated running at the same time cannot collide.
   const scratch = mkdtempSync(join(tmpdir(), "payclients-bundle-"));

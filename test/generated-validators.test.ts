@@ -7,6 +7,7 @@ import * as daxpay from "../generated/daxpay.validators.js";
 import * as otc from "../generated/gatepay-otc.validators.js";
 import * as payments from "../generated/gatepay-payments.validators.js";
 import * as payermax from "../generated/payermax.validators.js";
+import { API_NAMES } from "../scripts/lib/apis.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -196,7 +197,7 @@ describe("the generated validator modules", () => {
   it("run under plain Node ESM, with no require() of an Ajv runtime module", () => {
     const dir = join(root, ".tmp", "plain-node-validators");
     mkdirSync(dir, { recursive: true });
-    for (const api of ["gatepay-otc", "gatepay-payments", "daxpay", "payermax"]) {
+    for (const api of API_NAMES) {
       const source = readFileSync(join(root, "generated", `${api}.validators.ts`), "utf8");
       writeFileSync(join(dir, `${api}.mjs`), transformSync(source, { loader: "ts", format: "esm" }).code);
     }

@@ -12,7 +12,7 @@ type JsonObject = { [key: string]: Json };
 const HTTP_METHODS = ["get", "put", "post", "delete", "patch"] as const;
 
 /** The keyword our specs use for GatePay's "up to 32 bytes": a byte count, not a character count. */
-export const MAX_BYTES_KEYWORD = "x-max-bytes";
+const MAX_BYTES_KEYWORD = "x-max-bytes";
 
 // Formats are checked with patterns compiled into the validator (no runtime format library).
 const IPV4 = "^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$";
@@ -25,7 +25,7 @@ const IPV6 =
 const FORMAT_PATTERNS: Record<string, string> = { ipv4: IPV4, ipv6: IPV6 };
 
 /** The keyword a checked format compiles to; its error names the formats, not a long regex. */
-export const FORMAT_KEYWORD = "x-format";
+const FORMAT_KEYWORD = "x-format";
 // Annotation-only formats: int64 is already `type: integer`; the rest describe, they do not constrain.
 const ANNOTATION_FORMATS = new Set(["int64", "int32", "date-time"]);
 
