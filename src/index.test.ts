@@ -21,7 +21,6 @@ import * as payermaxEntry from "./payermax/index.js";
 import { TEST_PRIVATE_KEY_BASE64, TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./payermax/test-keys.js";
 
 const ERRORS = [
-  "AbortedError",
   "ClockSkewError",
   "NetworkError",
   "PayClientError",

@@ -1,7 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
-  AbortedError,
   ClockSkewError,
   estimateClockOffsetMs,
   NetworkError,
@@ -367,16 +366,6 @@ describe("ProviderUnavailableError", () => {
   });
 });
 
-describe("AbortedError", () => {
-  it("says the caller aborted", () => {
-    const error = new AbortedError({ provider: "daxpay", operation: "cancel" });
-    expect(error.type).toBe("aborted");
-    expect(error.name).toBe("AbortedError");
-    expect(error.message).toBe("[daxpay cancel] aborted by the caller");
-    expect(error).toBeInstanceOf(PayClientError);
-  });
-});
-
 describe("parseRetryAfterMs", () => {
   const now = Date.parse("2024-11-06T03:56:13.000Z");
 
@@ -429,7 +418,6 @@ describe("every error", () => {
     new NetworkError({ beforeResponse: true, requestSent: true }),
     new UnexpectedResponseError({ reason: "empty" }),
     new ProviderUnavailableError({ status: 502 }),
-    new AbortedError({}),
   ];
 
   it("has a distinct type", () => {

@@ -14,8 +14,7 @@ export type PayClientErrorType =
   | "timeout"
   | "network"
   | "unexpected_response"
-  | "unavailable"
-  | "aborted";
+  | "unavailable";
 
 /** Where an error happened; every field is optional because validation can run before a call is known. */
 export interface ErrorContext {
@@ -411,19 +410,6 @@ export function parseRetryAfterMs(header: string | null | undefined, nowMs: numb
   if (!/[a-z]/i.test(value) || !Number.isFinite(at)) return undefined;
   return Math.max(0, at - nowMs);
 }
-
-/** Options for {@link AbortedError}. */
-export type AbortedErrorOptions = PayClientErrorOptions;
-
-/** The caller's own AbortSignal fired; never retried. */
-export class AbortedError extends PayClientError {
-  override readonly type = "aborted" as const;
-
-  constructor(options: AbortedErrorOptions) {
-    super("aborted by the caller", options);
-  }
-}
-nameClass(AbortedError, "AbortedError");
 
 // Characters that could forge log lines or reorder displayed text: C0, DEL, C1, line/paragraph
 // separators, the bidirectional overrides/isolates, and lone surrogates (so a snippet is always

@@ -3,7 +3,6 @@
 // gets the errors without loading the others.
 
 export {
-  AbortedError,
   ClockSkewError,
   NetworkError,
   PayClientError,

@@ -205,9 +205,10 @@ describe("isRetryable", () => {
     ["HTTP 503", unavailable(503), true, false],
     ["HTTP 504", unavailable(504), true, false],
     [
-      "a JSON rejection sent with HTTP 503",
+      // The clients raise every 429/502/503/504 as ProviderUnavailableError; a rejection is final.
+      "a provider rejection, whatever its HTTP status",
       new ProviderRejectedError({ status: 503, providerCode: "SYSTEM_ERROR", providerMessage: "", raw: {} }),
-      true,
+      false,
       false,
     ],
     [

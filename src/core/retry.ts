@@ -2,7 +2,7 @@
 // re-sent. A retry calls `attempt` again, so the caller builds a new request each time: new
 // timestamp, new nonce, new signature (a replayed GatePay nonce would be rejected).
 
-import { NetworkError, ProviderRejectedError, ProviderUnavailableError, TimeoutError } from "./errors.js";
+import { NetworkError, ProviderUnavailableError, TimeoutError } from "./errors.js";
 
 /** How {@link withRetry} behaves; every field has a default. */
 export interface RetryPolicy {
@@ -52,9 +52,8 @@ export function isRetryable(error: unknown, options: RetryableOptions): boolean 
   if (!options.idempotent) return false;
   if (error instanceof NetworkError) return error.beforeResponse;
   if (error instanceof TimeoutError) return true;
-  if (error instanceof ProviderUnavailableError || error instanceof ProviderRejectedError) {
-    return error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
-  }
+  // The clients raise every 429/502/503/504 as ProviderUnavailableError, envelope or not.
+  if (error instanceof ProviderUnavailableError) return RETRYABLE_STATUSES.has(error.status);
   return false;
 }
 

@@ -5,6 +5,7 @@
 // pasted into the wrong field.
 
 import { type ErrorContext, UnexpectedResponseError, ValidationError } from "./errors.js";
+import { kindOf } from "./validate.js";
 
 /** One schema violation as Ajv reports it (the shape of the generated `SchemaIssue`). */
 export interface SchemaIssueLike {
@@ -42,12 +43,6 @@ function valueAt(root: unknown, pointer: string): unknown {
     value = (value as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
   }
   return value;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
 }
 
 function stringList(value: unknown): string[] {

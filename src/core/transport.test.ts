@@ -2,13 +2,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  AbortedError,
-  NetworkError,
-  SignatureError,
-  TimeoutError,
-  UnexpectedResponseError,
-} from "./errors.js";
+import { NetworkError, SignatureError, TimeoutError, UnexpectedResponseError } from "./errors.js";
 import { isRetryable } from "./retry.js";
 import {
   attemptDeadline,
@@ -152,15 +146,6 @@ describe("classifyFetchError with real sockets", () => {
       responseStarted: true,
     });
     expect(error).toBeInstanceOf(TimeoutError);
-  });
-
-  it("maps the caller's own abort to an AbortedError, not a timeout", async () => {
-    const outer = new AbortController();
-    setTimeout(() => outer.abort(), 30);
-    const raw = await rejectionOf(fetch(`${baseUrl}/slow-headers`, { signal: outer.signal }));
-    const error = classifyFetchError(raw, { ...ctx, outerSignal: outer.signal });
-    expect(error).toBeInstanceOf(AbortedError);
-    expect(isRetryable(error, { idempotent: true })).toBe(false);
   });
 });
 

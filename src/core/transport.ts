@@ -4,7 +4,6 @@
 // or after the response started decides what may be retried, so callers say which phase they were in.
 
 import {
-  AbortedError,
   type ErrorContext,
   NetworkError,
   PayClientError,
@@ -24,8 +23,6 @@ export interface FetchErrorContext extends ErrorContext {
   attempt: number;
   /** True once fetch() resolved with a Response, i.e. the failure happened while reading the body. */
   responseStarted?: boolean;
-  /** The caller's own signal, if any: its abort is the caller's choice, not a timeout. */
-  outerSignal?: AbortSignal | undefined;
 }
 
 // undici's own timeouts (defaults of minutes) are still timeouts from the caller's point of view.
@@ -40,7 +37,6 @@ export function classifyFetchError(error: unknown, ctx: FetchErrorContext): PayC
     status: ctx.status,
     traceId: ctx.traceId,
   };
-  if (ctx.outerSignal?.aborted) return new AbortedError({ ...where, cause: error });
   const code = findCode(error);
   if (isAbortLike(error) || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return new TimeoutError({ ...where, timeoutMs: ctx.timeoutMs, attempts: ctx.attempt, cause: error });

@@ -3,13 +3,10 @@ import { ValidationError } from "./errors.js";
 import {
   codePointLength,
   ensurePlainObject,
-  optionalString,
   rejectLoneSurrogates,
   rejectUnknownKeys,
   requireDecimalString,
   requireEnum,
-  requireIp,
-  requireOneOf,
   requireString,
   withValidationContext,
 } from "./validate.js";
@@ -105,20 +102,10 @@ describe("requireString", () => {
       () => requireString(secretish, "f", { maxLength: 8 }),
       () => requireString(secretish, "f", { pattern: /^x$/ }),
       () => requireEnum(secretish, "f", ["USD"]),
-      () => requireIp(secretish, "f"),
       () => requireDecimalString(secretish, "f"),
     ]) {
       expect(failure(check).message).not.toContain("sk_live");
     }
-  });
-});
-
-describe("optionalString", () => {
-  it("returns undefined for undefined and null, and checks anything else", () => {
-    expect(optionalString(undefined, "bizOrderNo")).toBeUndefined();
-    expect(optionalString(null, "bizOrderNo")).toBeUndefined();
-    expect(optionalString("B-1", "bizOrderNo", { maxLength: 100 })).toBe("B-1");
-    expect(failure(() => optionalString("", "bizOrderNo")).rule).toBe("nonEmpty");
   });
 });
 
@@ -199,51 +186,6 @@ describe("requireEnum", () => {
 
   it("calls a missing value required", () => {
     expect(failure(() => requireEnum(undefined, "currency", ["USD"])).rule).toBe("required");
-  });
-});
-
-describe("requireIp", () => {
-  it.each(["127.0.0.1", "203.0.113.7", "::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1"])(
-    "accepts %s",
-    (ip) => {
-      expect(requireIp(ip, "clientIp")).toBe(ip);
-    },
-  );
-
-  it.each(["256.1.1.1", "01.2.3.4", "1.2.3", " 1.2.3.4", "1.2.3.4 ", "example.com", "fe80::1%eth0", "::g"])(
-    "rejects %j with rule ip",
-    (ip) => {
-      expect(failure(() => requireIp(ip, "clientIp"))).toStrictEqual({
-        field: "clientIp",
-        rule: "ip",
-        message: "clientIp: must be an IPv4 or IPv6 address",
-      });
-    },
-  );
-
-  it("calls a missing ip required", () => {
-    expect(failure(() => requireIp(undefined, "clientIp")).rule).toBe("required");
-  });
-});
-
-describe("requireOneOf", () => {
-  it("passes when at least one field is present", () => {
-    expect(() =>
-      requireOneOf({ prepayId: "p" }, ["merchantTradeNo", "prepayId"], "closeOrder"),
-    ).not.toThrow();
-    expect(() =>
-      requireOneOf({ merchantTradeNo: "m", prepayId: "p" }, ["merchantTradeNo", "prepayId"], "x"),
-    ).not.toThrow();
-  });
-
-  it("fails when all are missing or null, naming the label and every alternative", () => {
-    expect(failure(() => requireOneOf({ orderNo: null }, ["orderNo", "bizOrderNo"], "cancel"))).toStrictEqual(
-      {
-        field: "cancel",
-        rule: "oneOf:orderNo|bizOrderNo",
-        message: "cancel: must include at least one of orderNo, bizOrderNo",
-      },
-    );
   });
 });
 

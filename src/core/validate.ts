@@ -2,7 +2,6 @@
 // names the field (a dotted path) and the rule. Messages describe a value by its length or kind,
 // never by its content: a caller may put a secret in the wrong field.
 
-import { isIP } from "node:net";
 import { type ErrorContext, ValidationError } from "./errors.js";
 
 /** Limits for {@link requireString}; all optional. */
@@ -22,7 +21,8 @@ function fail(field: string, rule: string, reason: string): never {
 }
 
 /** Describes what was received without revealing it. */
-function kindOf(value: unknown): string {
+/** Names a value's kind for messages ("a number", "an array"), never showing the value itself. */
+export function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   const type = typeof value;
@@ -75,11 +75,6 @@ export function requireString(value: unknown, field: string, rules: StringRules 
   return value;
 }
 
-/** Like {@link requireString}, but undefined and null mean "not given" and return undefined. */
-export function optionalString(value: unknown, field: string, rules: StringRules = {}): string | undefined {
-  return value === undefined || value === null ? undefined : requireString(value, field, rules);
-}
-
 // No sign, no exponent, no surrounding space, no bare "." at either end; a leading zero only as "0" or "0.x".
 const DECIMAL = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
 
@@ -112,23 +107,6 @@ export function requireEnum<const T extends string>(value: unknown, field: strin
     fail(field, `enum:${allowed.join("|")}`, `must be one of ${allowed.join(", ")}`);
   }
   return value as T;
-}
-
-/** Asserts an IPv4 or IPv6 address; IPv6 zone ids ("fe80::1%eth0") are refused as host-local. */
-export function requireIp(value: unknown, field: string): string {
-  const text = requireString(value, field);
-  if (isIP(text) === 0 || text.includes("%")) fail(field, "ip", "must be an IPv4 or IPv6 address");
-  return text;
-}
-
-/** Asserts that at least one of `fields` is present (not undefined or null); rule "oneOf:a|b". */
-export function requireOneOf(
-  obj: Readonly<Record<string, unknown>>,
-  fields: readonly string[],
-  label: string,
-): void {
-  if (fields.some((name) => obj[name] !== undefined && obj[name] !== null)) return;
-  fail(label, `oneOf:${fields.join("|")}`, `must include at least one of ${fields.join(", ")}`);
 }
 
 /** Rejects the first key not in `allowed`; the field is `path.key` (or `key` when `path` is ""). */

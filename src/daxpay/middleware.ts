@@ -15,7 +15,7 @@ type PayCancelParam = components["schemas"]["PayCancelParam"];
  * The fields the 2.0.x server knows besides `sign`, in the order they are sent. A field it does not
  * know is ignored by the server and breaks the signature, so nothing else is ever sent.
  */
-export const DAXPAY_CANCEL_FIELDS = [
+const DAXPAY_CANCEL_FIELDS = [
   "orderNo",
   "bizOrderNo",
   "clientIp",

@@ -19,7 +19,7 @@ export type GatePayEnvelope = Partial<
 const SUCCESS_CODES: ReadonlySet<string> = new Set(["000000", "0"]);
 
 /** GatePay's "request timestamp timed out" (stale or future). */
-export const GATEPAY_CLOCK_CODE = "400003";
+const GATEPAY_CLOCK_CODE = "400003";
 /** GatePay's "order status incorrect" (already closed/cancelled, or already paid). */
 export const GATEPAY_STATUS_INCORRECT = "400204";
 

@@ -3,6 +3,7 @@
 // the received value: someone may paste a secret into the wrong field.
 
 import type { SchemaIssue } from "../../generated/payermax.validators.js";
+import { kindOf } from "../core/validate.js";
 
 /** Bad input to the sandbox's own API (options, seeding, admin routes); `field` is a dotted path. */
 export class SandboxInputError extends TypeError {
@@ -19,14 +20,6 @@ export class SandboxInputError extends TypeError {
 /** Joins a prefix and a key into a dotted path (`""` + `status` → `status`). */
 export function fieldPath(prefix: string, key: string): string {
   return prefix === "" ? key : `${prefix}.${key}`;
-}
-
-/** Describes what was received without revealing it. */
-export function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  const type = typeof value;
-  return type === "object" || type === "undefined" ? `an ${type}` : `a ${type}`;
 }
 
 /** True for a plain JSON-style object (not null, not an array). */
