@@ -260,6 +260,24 @@ describe("cancelOrder at DaxPay", () => {
     ).resolves.toMatchObject({ outcome: "rejected", providerCode: "20041" });
   });
 
+  it("is 'rejected' for 20043 (processing) and 20044 (trade status error)", async () => {
+    for (const code of [20043, 20044]) {
+      const answer = { code, msg: "撤销失败", traceId: "T1" };
+      await expect(
+        cancelOrder(
+          { daxpay: daxpay(answerJson(200, answer)).client },
+          { provider: "daxpay", orderNo: "O1" },
+        ),
+      ).resolves.toStrictEqual({
+        provider: "daxpay",
+        outcome: "rejected",
+        raw: answer,
+        providerCode: String(code),
+        providerMessage: "撤销失败",
+      });
+    }
+  });
+
   it("is 'unknown' for a signed data.code it does not know", async () => {
     const answer = daxHandled({ code: 7, resTime: 1 });
     await expect(
@@ -337,6 +355,19 @@ describe("cancelOrder at PayerMax", () => {
         raw: answer,
         providerCode: "PARAMS_INVALID",
         providerMessage: "outTradeNo not found",
+      },
+    );
+  });
+
+  it("maps PAYMENT_REJECTED to 'rejected'", async () => {
+    const answer = { code: "PAYMENT_REJECTED", msg: "order cannot be cancelled" };
+    await expect(cancelOrder({ payermax: payermax(pmxSigned(answer)).client }, order)).resolves.toStrictEqual(
+      {
+        provider: "payermax",
+        outcome: "rejected",
+        raw: answer,
+        providerCode: "PAYMENT_REJECTED",
+        providerMessage: "order cannot be cancelled",
       },
     );
   });
