@@ -245,7 +245,7 @@ export function createPayerMaxClient(options: PayerMaxClientOptions): PayerMaxCl
     checkPayerMaxAnswerSignature(keys, exchange.headers, exchange.text, body, ctx);
     assertResponseSchema(check, body, ctx, exchange.text);
     // The schema for this status has just accepted `body`; response schemas leave enums open.
-    const answer = body as { code: string; msg: string; data?: PayerMaxCancelData };
+    const answer = body as Omit<CancelResponse, "data"> & { data?: PayerMaxCancelData };
     if (exchange.status === 200 && answer.code === APPLY_SUCCESS) {
       const data = answer.data;
       if (data === undefined) {
