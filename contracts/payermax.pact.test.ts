@@ -6,6 +6,7 @@
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { createPayerMaxClient, type PayerMaxCancelRequest, type PayerMaxClient } from "../src/index.js";
+import { payerMaxRequestTime } from "../src/payermax/client.js";
 import { signPayerMax } from "../src/payermax/sign.js";
 import {
   FIXED,
@@ -43,7 +44,7 @@ function payermax(baseUrl: string): PayerMaxClient {
  * requestTime (the moment of sending) and the signature over the body.
  */
 function signedCancel(data: PayerMaxCancelRequest) {
-  const requestTime = new Date(NOW_MS).toISOString();
+  const requestTime = payerMaxRequestTime(NOW_MS);
   const envelope = {
     version: "1.5",
     keyVersion: "1",

@@ -7,9 +7,8 @@
 // those set a switch in the ProviderWorld that the sandbox clock or the request filter
 // (verify-provider.ts) reads. Every interaction starts from an empty sandbox and cleared switches.
 import type { ApiName } from "../scripts/lib/apis.js";
-import { signPayerMax } from "../src/payermax/sign.js";
 import type { Sandbox } from "../src/sandbox/index.js";
-import { PAYERMAX } from "./support/credentials.js";
+import { payermaxEnvelope, payermaxPost } from "../src/sandbox/test-support.js";
 
 /** What the state handlers and the request filter share while one pact is replayed. */
 export interface ProviderWorld {
@@ -70,22 +69,15 @@ function disagreements(provider: "GatePay" | "DaxPay" | "PayerMax", key: string)
 
 /** Sends one signed PayerMax cancel to the sandbox, as an earlier call of the merchant's would have. */
 async function payermaxCancel(sandbox: Sandbox, requestId: string, outTradeNo: string): Promise<void> {
-  const body = JSON.stringify({
-    version: "1.5",
-    keyVersion: "1",
-    requestTime: new Date().toISOString(), // yyyy-MM-ddTHH:mm:ss.SSSZ
-    appId: PAYERMAX.appId,
-    merchantNo: PAYERMAX.merchantNo,
-    data: { requestId, outTradeNo },
-  });
-  const response = await fetch(`${sandbox.url}/aggregate-pay/api/gateway/cancel`, {
-    method: "POST",
-    headers: { "content-type": "application/json", sign: signPayerMax(body, PAYERMAX.privateKey) },
-    body,
-  });
-  const answer = (await response.json()) as { code?: string };
-  if (answer.code !== "APPLY_SUCCESS") {
-    throw new Error(`provider state: the earlier cancel ${requestId} was answered ${String(answer.code)}`);
+  // The sandbox runs with the contract credentials, so its own merchant key and ids are PAYERMAX's.
+  const answer = await payermaxPost(
+    sandbox,
+    payermaxEnvelope(sandbox, Date.now(), { requestId, outTradeNo }),
+  );
+  if (answer.json?.code !== "APPLY_SUCCESS") {
+    throw new Error(
+      `provider state: the earlier cancel ${requestId} was answered ${String(answer.json?.code)}`,
+    );
   }
 }
 

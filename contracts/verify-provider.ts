@@ -20,6 +20,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { ApiName } from "../scripts/lib/apis.js";
 import { signDaxPay } from "../src/daxpay/sign.js";
 import { signGatePay } from "../src/gatepay/sign.js";
+import { payerMaxRequestTime } from "../src/payermax/client.js";
 import { signPayerMax } from "../src/payermax/sign.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { isApiName, PACTS_DIR, readPactFiles } from "./pacts.js";
@@ -78,8 +79,7 @@ function resignDaxPay(req: Request, body: JsonBody, world: ProviderWorld): void 
 }
 
 function resignPayerMax(req: Request, body: JsonBody, world: ProviderWorld): void {
-  // yyyy-MM-dd'T'HH:mm:ss.SSSXXX in UTC, e.g. 2026-01-01T00:00:00.000Z.
-  const text = replaceBody(req, { ...malformed(body, world), requestTime: new Date().toISOString() });
+  const text = replaceBody(req, { ...malformed(body, world), requestTime: payerMaxRequestTime(Date.now()) });
   // A key PayerMax does not hold for this merchant: its own platform key.
   const key = world.foreignSigningKey ? PAYERMAX.platformPrivateKey : PAYERMAX.privateKey;
   req.headers.sign = signPayerMax(text, key);

@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
+import { exportTargets, type PackageEntryPoints } from "./lib/package-json.js";
 
 const root = join(import.meta.dirname, "..");
 const dist = join(root, "dist");
@@ -24,20 +25,6 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"));
-}
-
-/** Every file an `exports` condition of package.json points at, e.g. "dist/src/index.js". */
-function exportTargets(): string[] {
-  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    exports: Record<string, string | Record<string, string>>;
-    types: string;
-    main: string;
-  };
-  const targets = [pkg.types, pkg.main];
-  for (const entry of Object.values(pkg.exports)) {
-    targets.push(...(typeof entry === "string" ? [entry] : Object.values(entry)));
-  }
-  return targets.map((target) => target.replace(/^\.\//, ""));
 }
 
 function main(): void {
@@ -57,7 +44,8 @@ function main(): void {
   for (const file of emitted.filter((name) => KEY_MATERIAL.test(readFileSync(join(dist, name), "utf8")))) {
     problems.push(`dist/${file} contains key material (a test key imported from shipped code?)`);
   }
-  for (const target of exportTargets()) {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageEntryPoints;
+  for (const target of exportTargets(pkg)) {
     if (!existsSync(join(root, target)))
       problems.push(`package.json points at ${target}, which was not emitted`);
   }

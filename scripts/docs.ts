@@ -7,9 +7,9 @@ import { join, relative, resolve } from "node:path";
 import { renderLandingPage } from "./docs/landing.js";
 import { type ApiInfo, readApis } from "./docs/spec-model.js";
 import { bundledSpecPath } from "./lib/apis.js";
+import { REDOCLY_BIN, REDOCLY_ENV } from "./lib/redocly.js";
 
 const root = resolve(import.meta.dirname, "..");
-const redocly = join(root, "node_modules", ".bin", "redocly");
 const docsConfig = join(root, "scripts", "docs", "redocly.docs.yaml");
 
 // Redoc 3 draws its "API docs by Redocly" badge from cdn.redoc.ly on every page load, with no option
@@ -32,9 +32,9 @@ function inlineRedoclyBadge(html: string): string {
 /** Runs one Redocly command with telemetry off; its output (and Node 20 banner) is shown only on failure. */
 function runRedocly(args: string[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(redocly, args, {
+    const child = spawn(REDOCLY_BIN, args, {
       cwd: root,
-      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+      env: { ...process.env, ...REDOCLY_ENV },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -8,10 +8,10 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import { API_NAMES, type ApiName, bundledSpecPath } from "./lib/apis.js";
+import { REDOCLY_BIN, REDOCLY_ENV } from "./lib/redocly.js";
 import { generateValidators } from "./lib/validators.js";
 
 const root = resolve(import.meta.dirname, "..");
-const redocly = join(root, "node_modules", ".bin", "redocly");
 
 function header(api: ApiName, source: string): string {
   return [
@@ -25,10 +25,10 @@ function header(api: ApiName, source: string): string {
 
 /** Runs Redocly quietly with telemetry off; its report is shown only when it fails. */
 function runRedocly(args: string[]): void {
-  const result = spawnSync(redocly, args, {
+  const result = spawnSync(REDOCLY_BIN, args, {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+    env: { ...process.env, ...REDOCLY_ENV },
   });
   if (result.status !== 0) {
     process.stderr.write(`${result.stdout}${result.stderr}`);

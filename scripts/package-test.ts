@@ -32,6 +32,7 @@ import {
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { exportTargets, type PackageEntryPoints } from "./lib/package-json.js";
 
 const root = join(import.meta.dirname, "..");
 const appSource = join(root, "test/package/.app");
@@ -140,12 +141,9 @@ interface PackReport {
   size: number;
 }
 
-interface PackageJson {
-  exports: Record<string, string | Record<string, string>>;
+interface PackageJson extends PackageEntryPoints {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
-  types: string;
-  main: string;
 }
 
 const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson;
@@ -156,14 +154,6 @@ const METADATA = /^(package\.json|README\.md|LICENSE(\.md|\.txt)?)$/i;
 const FORBIDDEN =
   /(\.test\.|\.spec\.|(^|\/)test-keys\.|(^|\/)fixtures?\/|(^|\/)__|^src\/|^test\/|\.tsbuildinfo$)/;
 
-function exportTargets(): string[] {
-  const targets = [packageJson.types, packageJson.main];
-  for (const entry of Object.values(packageJson.exports)) {
-    targets.push(...(typeof entry === "string" ? [entry] : Object.values(entry)));
-  }
-  return targets.map((target) => target.replace(/^\.\//, ""));
-}
-
 function checkFileList(paths: readonly string[]): string[] {
   const problems: string[] = [];
   for (const path of paths) {
@@ -171,7 +161,7 @@ function checkFileList(paths: readonly string[]): string[] {
       problems.push(`${path}: neither dist/ nor package metadata`);
     if (FORBIDDEN.test(path)) problems.push(`${path}: a test, fixture, test key or source file`);
   }
-  for (const target of exportTargets()) {
+  for (const target of exportTargets(packageJson)) {
     if (!paths.includes(target)) problems.push(`${target}: named in package.json but not packed`);
   }
   for (const js of paths.filter((path) => path.endsWith(".js"))) {

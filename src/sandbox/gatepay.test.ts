@@ -6,7 +6,6 @@ import {
   validateCreateRechargeResponse200,
 } from "../../generated/gatepay-otc.validators.js";
 import {
-  type SchemaValidator,
   validateCloseOrderResponse4xx,
   validateCloseOrderResponse200,
 } from "../../generated/gatepay-payments.validators.js";
@@ -14,7 +13,7 @@ import { signGatePay, verifyGatePaySignature } from "../gatepay/sign.js";
 import type { Sandbox } from "./server.js";
 import { startSandbox } from "./server.js";
 import {
-  type Answer,
+  expectConforms,
   freshNonce,
   gatepayPost,
   post,
@@ -42,12 +41,6 @@ beforeEach(() => {
   clock.now = T0;
   sandbox.reset();
 });
-
-// Every answer must also be one the spec allows, so clients and contracts can rely on its shape.
-function expectConforms(answer: Answer, ok: SchemaValidator, rejected: SchemaValidator): void {
-  const validator = answer.status === 200 ? ok : rejected;
-  expect(validator(answer.json), JSON.stringify(validator.errors)).toBe(true);
-}
 
 function close(body: unknown, options: Parameters<typeof gatepayPost>[4] = {}) {
   return gatepayPost(sandbox, clock.now, CLOSE, body, options);

@@ -3,9 +3,12 @@
 // Not exported from the entry point.
 
 import { generateKeyPairSync } from "node:crypto";
+import { expect } from "vitest";
+import type { SchemaValidator } from "../../generated/gatepay-payments.validators.js";
 import type { DaxPaySignType } from "../daxpay/sign.js";
 import { signDaxPay } from "../daxpay/sign.js";
 import { signGatePay } from "../gatepay/sign.js";
+import { payerMaxRequestTime } from "../payermax/client.js";
 import { signPayerMax } from "../payermax/sign.js";
 import type { SandboxCredentialsInput } from "./credentials.js";
 import type { Sandbox } from "./server.js";
@@ -56,6 +59,12 @@ export interface Answer {
   /** The parsed JSON body. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read answer fields by path after asserting their shape.
   readonly json: any;
+}
+
+/** Asserts that the answer is one the spec allows: `ok` for HTTP 200, `rejected` for any other status. */
+export function expectConforms(answer: Answer, ok: SchemaValidator, rejected: SchemaValidator): void {
+  const validator = answer.status === 200 ? ok : rejected;
+  expect(validator(answer.json), JSON.stringify(validator.errors)).toBe(true);
 }
 
 /** Sends a POST with a text body and returns status, headers, text and JSON. */
@@ -177,7 +186,7 @@ export function payermaxEnvelope(
   return {
     version: "1.5",
     keyVersion: "1",
-    requestTime: new Date(now).toISOString(),
+    requestTime: payerMaxRequestTime(now),
     appId: credentials.appId,
     merchantNo: credentials.merchantNo,
     data,

@@ -12,7 +12,7 @@ import { ProviderRejectedError, ValidationError } from "../../src/core/errors.js
 import type { RequestEvent } from "../../src/core/hooks.js";
 import { daxPaySignString, signDaxPay } from "../../src/daxpay/sign.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
-import { type ClientSet, createClients } from "./support/clients.js";
+import { type ClientSet, createClients, type Outcome, settle } from "./support/clients.js";
 import { reliabilityCredentials } from "./support/credentials.js";
 import { writeFigures } from "./support/figures.js";
 import {
@@ -76,18 +76,6 @@ afterAll(async () => {
   figures.inputs = Object.values(tally).reduce((sum, entry) => sum + entry.runs, 0);
   writeFigures("hostile-input", figures, startedAt, leaks);
 });
-
-type Outcome =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: unknown };
-
-async function settle(promise: Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
 
 /** A fresh sandbox state and capture for one run, so ids never collide between runs. */
 function freshRun(): void {

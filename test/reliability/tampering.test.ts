@@ -11,7 +11,7 @@ import { signDaxPay, verifyDaxPaySignature } from "../../src/daxpay/sign.js";
 import { signGatePay, verifyGatePaySignature } from "../../src/gatepay/sign.js";
 import { signPayerMax, verifyPayerMaxSignature } from "../../src/payermax/sign.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
-import { type ClientSet, createClients, rejectionOf } from "./support/clients.js";
+import { type ClientSet, createClients, type Outcome, rejectionOf, settle } from "./support/clients.js";
 import { reliabilityCredentials } from "./support/credentials.js";
 import { writeFigures } from "./support/figures.js";
 import { hostileString, isWellFormedUtf16 } from "./support/hostile.js";
@@ -65,18 +65,6 @@ afterAll(async () => {
   await sandbox.stop();
   writeFigures("tampering", figures, startedAt, leaks);
 });
-
-type Outcome =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly error: unknown };
-
-async function settle(promise: Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
 
 /** A tampered answer must be refused as untrusted: a bad signature, or an answer that no longer parses. */
 function expectRefusedAsTampered(outcome: Outcome, property: string): void {

@@ -109,14 +109,20 @@ export const OPERATIONS: readonly Operation[] = [
   },
 ];
 
-/** Resolves to what `promise` rejected with; throws when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+export { rejectionOf } from "../../../src/core/test-support.js";
+
+/** How a call ended: the value it resolved to, or what it rejected with. */
+export type Outcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: unknown };
+
+/** Waits for `promise` and reports how it ended, never rejecting. */
+export async function settle(promise: Promise<unknown>): Promise<Outcome> {
   try {
-    await promise;
+    return { ok: true, value: await promise };
   } catch (error) {
-    return error;
+    return { ok: false, error };
   }
-  throw new Error("expected a rejection, got a value");
 }
 
 /** A clock that moves one second forward on every reading, so every attempt gets its own timestamp (even DaxPay's seconds). */
