@@ -3,6 +3,7 @@ import { ValidationError } from "./errors.js";
 import {
   codePointLength,
   ensurePlainObject,
+  readRequestFields,
   rejectLoneSurrogates,
   rejectUnknownKeys,
   requireDecimalString,
@@ -290,5 +291,31 @@ describe("withValidationContext", () => {
         throw other;
       }),
     ).toThrow(other);
+  });
+});
+
+describe("readRequestFields", () => {
+  const keys = ["orderNo", "bizOrderNo"] as const;
+
+  it("returns the known fields that are defined, and nothing else", () => {
+    expect(readRequestFields({ orderNo: "O1", bizOrderNo: undefined }, keys)).toStrictEqual({
+      orderNo: "O1",
+    });
+  });
+
+  it("names the first problem: not an object, an unknown key, an empty string, a lone surrogate", () => {
+    expect(failure(() => readRequestFields("O1", keys))).toMatchObject({ field: "request", rule: "object" });
+    expect(failure(() => readRequestFields({ orderNO: "O1" }, keys))).toMatchObject({
+      field: "orderNO",
+      rule: "unknown",
+    });
+    expect(failure(() => readRequestFields({ orderNo: "" }, keys))).toMatchObject({
+      field: "orderNo",
+      rule: "nonEmpty",
+    });
+    expect(failure(() => readRequestFields({ orderNo: "\ud800" }, keys))).toMatchObject({
+      field: "orderNo",
+      rule: "wellFormed",
+    });
   });
 });

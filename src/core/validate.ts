@@ -197,3 +197,15 @@ export function pickDefined(
   for (const key of keys) if (obj[key] !== undefined) picked[key] = obj[key];
   return picked;
 }
+
+/**
+ * The request checks every client makes before its schema check: a plain object, no unknown keys,
+ * no empty strings (DaxPay would sign them as `key=`), no lone surrogates; returns its known, defined fields.
+ */
+export function readRequestFields(request: unknown, keys: readonly string[]): Record<string, unknown> {
+  const input = ensurePlainObject(request, "request");
+  rejectUnknownKeys(input, keys, "");
+  rejectEmptyStrings(input, "");
+  rejectLoneSurrogates(input, "");
+  return pickDefined(input, keys);
+}

@@ -25,9 +25,7 @@ import {
 import { assertRequestSchema, assertResponseSchema } from "../core/schema.js";
 import {
   ensurePlainObject,
-  pickDefined,
-  rejectEmptyStrings,
-  rejectLoneSurrogates,
+  readRequestFields,
   rejectUnknownKeys,
   requireEnum,
   requireHttpUrl,
@@ -204,11 +202,7 @@ export function createDaxPayClient(options: DaxPayClientOptions): DaxPayClient {
       return Promise.resolve()
         .then((): CallPlan<DaxPayCancelResult> => {
           const fields = withValidationContext({ provider: PROVIDER, operation: OPERATION }, () => {
-            const input = ensurePlainObject(request, "request");
-            rejectUnknownKeys(input, CANCEL_KEYS, "");
-            rejectEmptyStrings(input, "");
-            rejectLoneSurrogates(input, "");
-            return pickDefined(input, CANCEL_KEYS);
+            return readRequestFields(request, CANCEL_KEYS);
           });
           let sent: Record<string, unknown> = fields;
           return {

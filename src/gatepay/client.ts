@@ -39,9 +39,7 @@ import {
 import { assertRequestSchema, assertResponseSchema, type SchemaCheck } from "../core/schema.js";
 import {
   ensurePlainObject,
-  pickDefined,
-  rejectEmptyStrings,
-  rejectLoneSurrogates,
+  readRequestFields,
   rejectUnknownKeys,
   requireDecimalString,
   requireEnum,
@@ -285,12 +283,8 @@ export function createGatePayClient(options: GatePayClientOptions): GatePayClien
     extra?: (input: Record<string, unknown>) => void,
   ): Record<string, unknown> {
     return withValidationContext({ provider: PROVIDER, operation }, () => {
-      const input = ensurePlainObject(request, "request");
-      rejectUnknownKeys(input, keys, "");
-      rejectEmptyStrings(input, "");
-      rejectLoneSurrogates(input, "");
-      extra?.(input);
-      const body = pickDefined(input, keys);
+      const body = readRequestFields(request, keys);
+      extra?.(body);
       assertRequestSchema(check, body, { provider: PROVIDER, operation });
       return body;
     });

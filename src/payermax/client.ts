@@ -31,9 +31,7 @@ import {
 import { assertRequestSchema, assertResponseSchema } from "../core/schema.js";
 import {
   ensurePlainObject,
-  pickDefined,
-  rejectEmptyStrings,
-  rejectLoneSurrogates,
+  readRequestFields,
   rejectUnknownKeys,
   requireEnum,
   requireHttpUrl,
@@ -288,11 +286,7 @@ export function createPayerMaxClient(options: PayerMaxClientOptions): PayerMaxCl
       return Promise.resolve()
         .then((): CallPlan<PayerMaxCancelResult> => {
           const data = withValidationContext({ provider: PROVIDER, operation: OPERATION }, () => {
-            const input = ensurePlainObject(request, "request");
-            rejectUnknownKeys(input, CANCEL_KEYS, "");
-            rejectEmptyStrings(input, "");
-            rejectLoneSurrogates(input, "");
-            return pickDefined(input, CANCEL_KEYS) as PayerMaxCancelRequest;
+            return readRequestFields(request, CANCEL_KEYS) as PayerMaxCancelRequest;
           });
           let sent: CancelRequest = envelope(data);
           return {
