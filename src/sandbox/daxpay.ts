@@ -60,15 +60,16 @@ function paramsInvalid(detail: string, httpStatus = 200): SandboxAnswer {
 function handled(context: SandboxContext, now: number, failure?: string): SandboxAnswer {
   const credentials = context.keys.credentials.daxpay;
   // Field order as the gateway writes it: code, msg, resTime, sign; msg only on a failure.
-  const unsigned: Omit<PayCancelModel, "sign"> =
+  // resTime is the wire's JSON number (the generated type is the client's exact-text view of it).
+  const unsigned: Omit<PayCancelModel, "sign" | "resTime"> & { resTime: number } =
     failure === undefined
       ? { code: 0, resTime: Math.floor(now / 1000) }
       : { code: 1, msg: failure, resTime: Math.floor(now / 1000) };
-  const data: PayCancelModel = {
+  const data = {
     ...unsigned,
     sign: signDaxPay(unsigned, credentials.secret, credentials.signType),
   };
-  const result: PayCancelResult = {
+  const result = {
     code: 0,
     msg: DAXPAY_MESSAGES.handled,
     data,

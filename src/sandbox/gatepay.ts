@@ -283,8 +283,23 @@ function closeOrder(body: unknown, context: SandboxContext, now: number): Reply 
   }
 }
 
+/**
+ * An answer type as it goes on the wire: the generated types give int64 fields as the clients'
+ * exact decimal strings; the sandbox writes JSON numbers, as GatePay does.
+ */
+type WireInt64<T> = {
+  [K in keyof T]: K extends "createTime" | "id" | "uid"
+    ? number | Exclude<T[K], string>
+    : T[K] extends object | undefined
+      ? WireInt64<T[K]>
+      : T[K];
+};
+
 // Receiving bank details for the transfer. Test material: no such bank or account exists.
-function sandboxCardInfo(recharge: GatePayRechargeRecord, merchantId: number): Otc["schemas"]["OtcCardInfo"] {
+function sandboxCardInfo(
+  recharge: GatePayRechargeRecord,
+  merchantId: number,
+): WireInt64<Otc["schemas"]["OtcCardInfo"]> {
   return {
     id: 1,
     uid: merchantId,
@@ -307,8 +322,8 @@ function sandboxCardInfo(recharge: GatePayRechargeRecord, merchantId: number): O
   };
 }
 
-function rechargeData(recharge: GatePayRechargeRecord, merchantId: number): OtcRechargeData {
-  const data: OtcRechargeData = {
+function rechargeData(recharge: GatePayRechargeRecord, merchantId: number): WireInt64<OtcRechargeData> {
+  const data: WireInt64<OtcRechargeData> = {
     orderId: recharge.orderId,
     otcOrderId: recharge.otcOrderId,
     currency: recharge.currency,
@@ -333,7 +348,10 @@ function createRecharge(body: unknown, context: SandboxContext, now: number): Re
   if (result.outcome === "quote-rejected") {
     return formatError(`${result.field} ${result.reason}`);
   }
-  return success(rechargeData(result.recharge, context.keys.credentials.gatepay.merchantId));
+  // The wire form (int64 as JSON numbers) of what the generated type gives as exact text.
+  return success(
+    rechargeData(result.recharge, context.keys.credentials.gatepay.merchantId) as unknown as OtcRechargeData,
+  );
 }
 
 function cancelRecharge(body: unknown, context: SandboxContext, now: number): Reply {
