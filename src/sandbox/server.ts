@@ -233,7 +233,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock: resolved.clock,
     state,
     keys,
-    settings: { gatepayResponseSignatures: resolved.gatepayResponseSignatures },
+    settings: {
+      gatepayResponseSignatures: resolved.gatepayResponseSignatures,
+      paymentDelayMs: resolved.paymentDelayMs,
+    },
     gatepayNonces: nonces,
     reset: () => {
       state.reset();

@@ -1,0 +1,46 @@
+// PayerMax's codes, header name, envelope versions and time window for the cancel API. A leaf module
+// (no imports) so the client, cancelOrder and the sandbox share one copy. Evidence for every value:
+// docs/providers.md, "PayerMax".
+
+/** The header carrying the RSA signature, on requests, answers and notifications alike. */
+export const PAYERMAX_SIGN_HEADER = "sign";
+
+/** Envelope `code` values: APPLY_SUCCESS (accepted; the outcome is `data.status`) and the published errors. */
+export const PAYERMAX_CODE = {
+  applySuccess: "APPLY_SUCCESS",
+  systemError: "SYSTEM_ERROR",
+  reqTimeOverTime: "REQ_TIME_OVER_TIME",
+  tooManyRequest: "TOO_MANY_REQUEST",
+  signVerifyFailed: "SIGN_VERIFY_FAILED",
+  merchantInvalid: "MERCHANT_INVALID",
+  merchantAppInvalid: "MERCHANT_APP_INVALID",
+  requestTimeout: "REQUEST_TIMEOUT",
+  unexpectedError: "UNEXPECTED_ERROR",
+  paramsInvalid: "PARAMS_INVALID",
+  paymentRejected: "PAYMENT_REJECTED",
+  authenticateFailed: "AUTHENTICATE_FAILED",
+} as const;
+
+/** `msg` of an accepted answer, as on the published page. */
+export const PAYERMAX_ACCEPTED_MESSAGE = "Success.";
+
+/** `data.status` of a cancel. */
+export const PAYERMAX_CANCEL_STATUS = { success: "SUCCESS", failed: "FAILED", pending: "PENDING" } as const;
+
+/** The envelope `version` the page documents ("Current value: 1.5"); payclients sends it. */
+export const PAYERMAX_VERSION = "1.5";
+
+/**
+ * Every `version` PayerMax serves: the page's 1.5 and what its official SDKs send (Go "1.1", PHP
+ * "1.2", Java "1.4"). A server that refused these would refuse PayerMax's own SDKs.
+ */
+export const PAYERMAX_SERVED_VERSIONS = ["1.1", "1.2", "1.4", "1.5"] as const;
+
+/** `keyVersion`, "Current value: 1". */
+export const PAYERMAX_KEY_VERSION = "1";
+
+/** PayerMax rejects a requestTime more than two minutes from its clock, either way (ms). */
+export const PAYERMAX_WINDOW_MS = 120_000;
+
+/** `merchantNo` at most this many characters (maxLength 32 on the page). */
+export const PAYERMAX_MERCHANT_NO_MAX_LENGTH = 32;
