@@ -7,6 +7,7 @@ export type {
   SandboxCredentialsInput,
   SandboxDaxPayCredentials,
   SandboxGatePayCredentials,
+  SandboxPayerMaxBase64Keys,
   SandboxPayerMaxCredentials,
 } from "./credentials.js";
 export type { SandboxInputError } from "./input.js";
