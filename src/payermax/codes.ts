@@ -42,5 +42,9 @@ export const PAYERMAX_KEY_VERSION = "1";
 /** PayerMax rejects a requestTime more than two minutes from its clock, either way (ms). */
 export const PAYERMAX_WINDOW_MS = 120_000;
 
-/** `merchantNo` at most this many characters (maxLength 32 on the page). */
-export const PAYERMAX_MERCHANT_NO_MAX_LENGTH = 32;
+/**
+ * Length limits, counted in UTF-16 code units (docs/providers.md, "PayerMax: lengths"): merchantNo 32
+ * (the cancel page), outTradeNo 64 (the order page, which also limits it to letters, digits and `_`,
+ * so every way of counting agrees), requestId 64 ([U]: the cancel page gives none; taken as outTradeNo's).
+ */
+export const PAYERMAX_MAX_LENGTH = { merchantNo: 32, requestId: 64, outTradeNo: 64 } as const;
