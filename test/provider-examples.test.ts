@@ -52,7 +52,7 @@ const fixtures = files.map((file) => ({
 describe("provider-example fixtures", () => {
   it("has examples for every provider", () => {
     expect(PROVIDERS.map((provider) => fixtures.filter((f) => f.provider === provider).length)).toEqual([
-      12, 14, 6,
+      12, 14, 7,
     ]);
   });
 
