@@ -13,6 +13,7 @@ export type {
 export type { SandboxInputError } from "./input.js";
 export { type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
 export type {
+  DaxPayChannel,
   DaxPayOrderRecord,
   DaxPayOrderSeed,
   DaxPayOrderStatus,
