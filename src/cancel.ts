@@ -5,18 +5,13 @@
 import { type Provider, ProviderRejectedError, ValidationError } from "./core/errors.js";
 import { ensurePlainObject, requireEnum, withValidationContext } from "./core/validate.js";
 import type { DaxPayCancelRequest, DaxPayClient } from "./daxpay/client.js";
-import { DAXPAY_CODES, DAXPAY_DATA_CODES } from "./daxpay/codes.js";
+import { DAXPAY_CODE } from "./daxpay/codes.js";
 import type {
   GatePayCancelRechargeRequest,
   GatePayClient,
   GatePayCloseOrderRequest,
 } from "./gatepay/client.js";
-import {
-  GATEPAY_CODES,
-  GATEPAY_LABELS,
-  GATEPAY_ORDER_CODES,
-  GATEPAY_SUCCESS_CODES,
-} from "./gatepay/codes.js";
+import { GATEPAY_CODE, GATEPAY_LABEL, GATEPAY_ORDER_CODES, GATEPAY_SUCCESS_CODES } from "./gatepay/codes.js";
 import type { PayerMaxCancelRequest, PayerMaxClient } from "./payermax/client.js";
 import { PAYERMAX_ORDER_CODES } from "./payermax/codes.js";
 
@@ -233,18 +228,18 @@ function rejectionOutcome(provider: Provider, error: unknown): CancelOrderResult
       if (isGatePaySuccessEnvelope(raw) && (data as { success?: unknown } | null)?.success === false)
         return rejected;
       if (!GATEPAY_ORDER_CODES.has(code)) return undefined;
-      if (code !== GATEPAY_CODES.orderStatus) return rejected;
+      if (code !== GATEPAY_CODE.orderStatusIncorrect) return rejected;
       const label = (raw as { label?: unknown } | null)?.label;
-      return label === GATEPAY_LABELS.orderClosed
+      return label === GATEPAY_LABEL.orderClosed
         ? { provider, outcome: "cancelled", verified, raw }
         : rejected;
     }
     case "daxpay":
-      if (code === String(DAXPAY_CODES.repetitive)) {
+      if (code === String(DAXPAY_CODE.repetitiveOperation)) {
         return { provider, outcome: "pending", reason: "in_progress", verified, raw, providerCode: code };
       }
       // Only the signed business answer is about the order; gateway codes refuse the request.
-      return code === String(DAXPAY_DATA_CODES.failed) && verified ? rejected : undefined;
+      return code === String(DAXPAY_CODE.businessFailure) && verified ? rejected : undefined;
     case "payermax":
       if (!PAYERMAX_ORDER_CODES.has(code)) return undefined;
       return verified

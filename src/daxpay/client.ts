@@ -28,12 +28,12 @@ import {
   withValidationContext,
 } from "../core/validate.js";
 import {
-  DAXPAY_CLOCK_MESSAGES,
-  DAXPAY_CODES,
-  DAXPAY_DATA_CODES,
-  DAXPAY_GLOSSES,
-  DAXPAY_MESSAGES,
-  DAXPAY_REQUEST_WINDOW,
+  DAXPAY_CLOCK_SKEW_MESSAGES,
+  DAXPAY_CODE,
+  DAXPAY_DEFAULT_MAX_AGE_SECONDS,
+  DAXPAY_MAX_AHEAD_SECONDS,
+  DAXPAY_MESSAGE,
+  daxPayGloss,
 } from "./codes.js";
 import {
   checkDaxPayAnswerSignature,
@@ -147,9 +147,9 @@ function daxPayVerdict(
   traceId: string | undefined,
 ): Verdict<DaxPayCancelResult> {
   const data = answer.data;
-  if (answer.code === DAXPAY_CODES.handled && data !== undefined && data !== null) {
+  if (answer.code === DAXPAY_CODE.success && data !== undefined && data !== null) {
     const message = data.msg ?? "";
-    const notInProgress = message.trim() === DAXPAY_MESSAGES.notInProgress;
+    const notInProgress = message.trim() === DAXPAY_MESSAGE.notInProgress;
     const result = (
       status: DaxPayCancelResult["status"],
       possiblyAlreadyCancelled: boolean,
@@ -157,23 +157,30 @@ function daxPayVerdict(
       kind: "value",
       value: { status, possiblyAlreadyCancelled, data, raw: answer, traceId, verified: true },
     });
-    if (data.code === DAXPAY_DATA_CODES.cancelled) return result("cancelled", false);
+    if (data.code === DAXPAY_CODE.success) return result("cancelled", false);
     // A retry cannot tell "my lost first attempt cancelled it" from "it was paid": never a firm refusal.
-    if (data.code === DAXPAY_DATA_CODES.failed && attempt > 1 && notInProgress)
+    if (data.code === DAXPAY_CODE.businessFailure && attempt > 1 && notInProgress)
       return result("unknown", true);
-    if (data.code === DAXPAY_DATA_CODES.failed) {
-      return { kind: "rejected", code: String(data.code), message, gloss: DAXPAY_GLOSSES[message.trim()] };
+    if (data.code === DAXPAY_CODE.businessFailure) {
+      return {
+        kind: "rejected",
+        code: String(data.code),
+        message,
+        gloss: daxPayGloss(data.code, message),
+        verified: true,
+      };
     }
     return result("unknown", false);
   }
   const message = answer.msg ?? "";
-  const firstLine = message.trim().split("\n")[0] ?? "";
   return {
     kind: "rejected",
     code: String(answer.code),
     message,
-    clockSkew: answer.code === DAXPAY_CODES.parameters && DAXPAY_CLOCK_MESSAGES.has(message.trim()),
-    gloss: DAXPAY_GLOSSES[message.trim()] ?? DAXPAY_GLOSSES[firstLine] ?? DAXPAY_GLOSSES[String(answer.code)],
+    clockSkew:
+      answer.code === DAXPAY_CODE.validateParameters &&
+      (DAXPAY_CLOCK_SKEW_MESSAGES as readonly string[]).includes(message.trim()),
+    gloss: daxPayGloss(answer.code, message),
   };
 }
 
@@ -200,11 +207,11 @@ export function createDaxPayClient(options: DaxPayClientOptions): DaxPayClient {
       window: {
         pastMs:
           window.pastMs === undefined
-            ? DAXPAY_REQUEST_WINDOW.pastMs
+            ? DAXPAY_DEFAULT_MAX_AGE_SECONDS * 1000
             : requireWindowMs(window.pastMs, "responseWindowMs.pastMs"),
         futureMs:
           window.futureMs === undefined
-            ? DAXPAY_REQUEST_WINDOW.futureMs
+            ? DAXPAY_MAX_AHEAD_SECONDS * 1000
             : requireWindowMs(window.futureMs, "responseWindowMs.futureMs"),
       },
     };

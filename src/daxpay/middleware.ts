@@ -82,7 +82,9 @@ export function checkDaxPayAnswerSignature(
     const resTime = signed.resTime;
     const seconds = typeof resTime === "string" && /^[0-9]{1,13}$/.test(resTime) ? Number(resTime) : resTime;
     const signedAtMs =
-      typeof seconds === "number" && Number.isSafeInteger(seconds) && seconds >= 0 ? seconds * 1000 : Number.NaN;
+      typeof seconds === "number" && Number.isSafeInteger(seconds) && seconds >= 0
+        ? seconds * 1000
+        : Number.NaN;
     checkSignedTime(signedAtMs, Math.floor(sentAtMs / 1000) * 1000, signer.now(), signer.window, ctx);
     return;
   }

@@ -26,7 +26,7 @@ import {
   requireWindowMs,
   withValidationContext,
 } from "../core/validate.js";
-import { GATEPAY_BASE_URL, GATEPAY_REQUEST_WINDOW_MS } from "./codes.js";
+import { GATEPAY_BASE_URL, GATEPAY_WINDOW_MS } from "./codes.js";
 import { type GatePayEnvelope, gatePayRejection, isAlreadyClosed, isGatePaySuccess } from "./envelope.js";
 import {
   checkGatePayResponseSignature,
@@ -176,7 +176,7 @@ export function createGatePayClient(options: GatePayClientOptions): GatePayClien
           : requireEnum(opts.responseSignatures, "responseSignatures", ["if-present", "required", "off"]),
       responseWindowMs:
         opts.responseWindowMs === undefined
-          ? GATEPAY_REQUEST_WINDOW_MS
+          ? GATEPAY_WINDOW_MS
           : requireWindowMs(opts.responseWindowMs, "responseWindowMs"),
     };
   });

@@ -7,11 +7,11 @@
 import type { Verdict } from "../core/answer.js";
 import { equalsAsciiIgnoreCase } from "../core/validate.js";
 import {
-  GATEPAY_CODES,
+  GATEPAY_CODE,
   GATEPAY_GLOSSES,
-  GATEPAY_LABELS,
+  GATEPAY_LABEL,
+  GATEPAY_STATUS,
   GATEPAY_SUCCESS_CODES,
-  GATEPAY_SUCCESS_STATUS,
 } from "./codes.js";
 
 /** The envelope fields every GatePay answer may carry; any of them may be null or absent. */
@@ -33,7 +33,7 @@ export function isGatePaySuccess(envelope: GatePayEnvelope): boolean {
   const { status, code } = envelope;
   if ((status === undefined || status === null) && (code === undefined || code === null)) return false;
   const statusSays =
-    status === undefined || status === null || equalsAsciiIgnoreCase(status, GATEPAY_SUCCESS_STATUS);
+    status === undefined || status === null || equalsAsciiIgnoreCase(status, GATEPAY_STATUS.success);
   const codeSays = code === undefined || code === null || GATEPAY_SUCCESS_CODES.has(code);
   return statusSays && codeSays;
 }
@@ -49,8 +49,8 @@ export function gatePayMessage(envelope: GatePayEnvelope): string {
  * "Already paid" (ORDER_PAID) is not.
  */
 export function isAlreadyClosed(envelope: GatePayEnvelope): boolean {
-  if (envelope.code !== GATEPAY_CODES.orderStatus) return false;
-  if (typeof envelope.label === "string") return envelope.label === GATEPAY_LABELS.orderClosed;
+  if (envelope.code !== GATEPAY_CODE.orderStatusIncorrect) return false;
+  if (typeof envelope.label === "string") return envelope.label === GATEPAY_LABEL.orderClosed;
   return /already\s+(closed|cancel)/i.test(gatePayMessage(envelope));
 }
 
@@ -61,7 +61,7 @@ export function gatePayRejection(envelope: GatePayEnvelope): Verdict<never> {
     kind: "rejected",
     code,
     message: gatePayMessage(envelope),
-    clockSkew: code === GATEPAY_CODES.timestamp,
+    clockSkew: code === GATEPAY_CODE.timestampTimedOut,
     gloss: GATEPAY_GLOSSES[code],
   };
 }

@@ -15,10 +15,11 @@ import {
 } from "../core/freshness.js";
 import type { Secret } from "../core/redact.js";
 import type { AnswerHeaders } from "../core/transport.js";
-import { GATEPAY_HEADERS } from "./codes.js";
+import { GATEPAY_HEADER } from "./codes.js";
 import { signGatePay, verifyGatePaySignature } from "./sign.js";
 
-export { GATEPAY_HEADERS };
+/** Header names, as GatePay spells them (public name of ./codes.ts's GATEPAY_HEADER). */
+export const GATEPAY_HEADERS = GATEPAY_HEADER;
 
 /**
  * How strictly GatePay's response signatures are checked; GatePay's own SDKs verify none, so this is

@@ -29,10 +29,9 @@ import {
   withValidationContext,
 } from "../core/validate.js";
 import {
-  APPLY_SUCCESS,
   PAYERMAX_BASE_URLS,
   PAYERMAX_CANCEL_STATUSES,
-  PAYERMAX_CODES,
+  PAYERMAX_CODE,
   PAYERMAX_GLOSSES,
   PAYERMAX_KEY_VERSION,
   PAYERMAX_VERSION,
@@ -274,7 +273,7 @@ function payerMaxVerdict(
   verified: boolean,
   ctx: ErrorContext,
 ): Verdict<PayerMaxCancelResult> {
-  if (ctx.status === 200 && answer.code === APPLY_SUCCESS) {
+  if (ctx.status === 200 && answer.code === PAYERMAX_CODE.applySuccess) {
     const data = answer.data;
     if (data === undefined || data === null) {
       throw new UnexpectedResponseError({
@@ -304,7 +303,7 @@ function payerMaxVerdict(
     kind: "rejected",
     code: answer.code,
     message: answer.msg ?? "",
-    clockSkew: answer.code === PAYERMAX_CODES.requestTime,
+    clockSkew: answer.code === PAYERMAX_CODE.reqTimeOverTime,
     gloss: PAYERMAX_GLOSSES[answer.code],
     verified,
   };

@@ -8,7 +8,7 @@ import type { Middleware } from "openapi-fetch";
 import { type ErrorContext, SignatureError } from "../core/errors.js";
 import type { Secret } from "../core/redact.js";
 import type { AnswerHeaders } from "../core/transport.js";
-import { APPLY_SUCCESS, PAYERMAX_SIGN_HEADER } from "./codes.js";
+import { PAYERMAX_CODE, PAYERMAX_SIGN_HEADER } from "./codes.js";
 import { signPayerMax, verifyPayerMaxSignature } from "./sign.js";
 
 /** Keys, parsed once when the client is created. */
@@ -40,7 +40,8 @@ export function checkPayerMaxAnswerSignature(
 ): boolean {
   const signature = headers.get(PAYERMAX_SIGN_HEADER);
   if (signature === null) {
-    if (codeOf(parsed) === APPLY_SUCCESS) throw new SignatureError({ ...ctx, reason: "missing" });
+    if (codeOf(parsed) === PAYERMAX_CODE.applySuccess)
+      throw new SignatureError({ ...ctx, reason: "missing" });
     return false;
   }
   if (!verifyPayerMaxSignature(text, signature, keys.platformPublicKey)) {
