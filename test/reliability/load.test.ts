@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PayClientError, ProviderRejectedError } from "../../src/core/errors.js";
-import type { RequestEvent } from "../../src/core/hooks.js";
+import type { RequestEvent, ResponseEvent } from "../../src/core/hooks.js";
 import { DAXPAY_CODE, DAXPAY_MESSAGE } from "../../src/daxpay/codes.js";
 import {
   type Sandbox,
@@ -94,6 +94,8 @@ const KINDS = Object.keys(STARTS) as SandboxOrderKind[];
 let sandbox: Sandbox;
 let clients: ClientSet;
 const attempts: RequestEvent[] = [];
+/** Attempts that ended without any answer (a pooled connection reset): the only ones a client may retry here. */
+const unanswered: ResponseEvent[] = [];
 let targets: Target[] = [];
 let results: Result[] = [];
 let maxInFlight = 0;
@@ -314,7 +316,12 @@ function tallyOf(words: readonly string[]): Record<string, number> {
 beforeAll(async () => {
   // A little latency on every answer keeps all 64 calls genuinely in flight at once.
   sandbox = await startSandbox({ credentials: credentials.input, paymentDelayMs: 2 });
-  clients = createClients(sandbox.url, sandbox.credentials, { onRequest: (event) => attempts.push(event) });
+  clients = createClients(sandbox.url, sandbox.credentials, {
+    onRequest: (event) => attempts.push(event),
+    onResponse: (event) => {
+      if (event.error === "network") unanswered.push(event);
+    },
+  });
   targets = seedTargets();
   const calls = shuffled(targets).flatMap((target) =>
     Array.from({ length: target.copies }, (_, copy): Call => ({ target, copy })),
@@ -333,6 +340,7 @@ afterAll(async () => {
     {
       requests: results.length,
       attempts: attempts.length,
+      retriedAfterNoAnswer: unanswered.length,
       concurrency: CONCURRENCY,
       maxInFlight,
       orders: targets.length,
@@ -348,10 +356,15 @@ afterAll(async () => {
 });
 
 describe(`${REQUESTS} cancels at concurrency ${CONCURRENCY} over orders in every state`, () => {
-  it("all ran, 64 at a time, each in one attempt, with no answer lost or unusable", () => {
+  it("all ran, 64 at a time, each in one attempt (one more only when a connection gave no answer at all), with no answer lost or unusable", () => {
     expect(results).toHaveLength(REQUESTS);
     expect(maxInFlight).toBe(CONCURRENCY);
-    expect(attempts).toHaveLength(REQUESTS);
+    // No answer was ever retried; an attempt with no answer (NetworkError) is retried once, as a
+    // cancel may be. Under load Node's keep-alive pool can reuse a connection the sandbox has just
+    // closed as idle; the figure retriedAfterNoAnswer shows how often.
+    expect(attempts.filter((event) => event.attempt > 1)).toHaveLength(unanswered.length);
+    expect(attempts).toHaveLength(REQUESTS + unanswered.length);
+    expect(unanswered.every((event) => event.attempt === 1)).toBe(true);
     expect(results.filter((result) => result.reported.startsWith("error"))).toStrictEqual([]);
     const mix = tallyOf(results.map((result) => `${result.call.target.kind} ${result.call.target.start}`));
     for (const kind of KINDS)
