@@ -20,7 +20,7 @@ const childPath = resolve(import.meta.dirname, "lib", "peers-child.ts");
 /** The targets of issue 12: ahead of every peer, and at most 1.5x the limit's cost. */
 export const PEERS_TARGET_RATIO = 1.5;
 
-const SETTINGS: PeerSettings = { concurrency: 16, latencyMs: 2000, roundMs: 120, rounds: 6 };
+const SETTINGS: PeerSettings = { concurrency: 16, latencyMs: 1500, roundMs: 60, rounds: 10 };
 /** A runtime's child is stopped if it has not answered by then (a hung call must not hang the bench). */
 const CHILD_TIMEOUT_MS = 150_000;
 

@@ -1,6 +1,6 @@
 // A loopback HTTP server that answers every request on a known path with a prebuilt response (bytes,
 // status and headers fixed at start-up, signatures included). It does no crypto and no parsing, so
-// both sides of the overhead ratio meet the same, cheapest possible server.
+// every contender of the peers section meets the same, cheapest possible server.
 //
 // Runs in a child process (its own core on this 2-core machine): the parent sends `{ routes }` over
 // IPC, the child answers `{ port }`, and exits when the parent disconnects.

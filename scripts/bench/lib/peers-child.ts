@@ -236,6 +236,7 @@ if (process.argv.includes("--child") && process.send !== undefined) {
   };
   process.once("message", async (message) => {
     const result = await measurePeers(message as ChildStart, log);
-    process.send?.(result, () => process.disconnect());
+    // Exit once sent: a keep-alive pool a contender still holds must not keep this process alive.
+    process.send?.(result, () => process.exit(0));
   });
 }
