@@ -9,7 +9,7 @@
 import { fork } from "node:child_process";
 import { resolve } from "node:path";
 import { startCannedServer } from "./lib/canned-server.js";
-import { type ContenderName, PEER_NAMES } from "./lib/contenders.js";
+import { type ContenderName, PEER_NAMES } from "./lib/contender-names.js";
 import { makePeerFixture, peerRoutes } from "./lib/fixture.js";
 import { benchRuntimes } from "./lib/node-runtimes.js";
 import type { ChildResult, ChildStart, PeerProviderRow, PeerSettings } from "./lib/peers-child.js";

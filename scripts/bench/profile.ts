@@ -4,7 +4,8 @@
 //   node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx scripts/bench/profile.ts payermax 20000 [payclients]
 //   npx tsx scripts/bench/profile-summary.ts .tmp/prof/<largest file>.cpuprofile
 import { startCannedServer } from "./lib/canned-server.js";
-import { CONTENDER_NAMES, type ContenderName, contenders } from "./lib/contenders.js";
+import { CONTENDER_NAMES, type ContenderName } from "./lib/contender-names.js";
+import { contenders } from "./lib/contenders.js";
 import { makePeerFixture, PEER_OPERATIONS, type PeerProvider, peerRoutes } from "./lib/fixture.js";
 
 const [provider = "gatepay", callsText = "20000", contender = "payclients"] = process.argv.slice(2);

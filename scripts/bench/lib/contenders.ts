@@ -20,6 +20,7 @@ import type { paths as DaxPayPaths } from "../../../generated/daxpay.js";
 import type { paths as GatePayPaths } from "../../../generated/gatepay-payments.js";
 import type { paths as PayerMaxPaths } from "../../../generated/payermax.js";
 import { createDaxPayClient, createGatePayClient, createPayerMaxClient } from "../../../src/index.js";
+import type { ContenderName } from "./contender-names.js";
 import type { PeerFixture, PeerProvider } from "./fixture.js";
 import { keepAliveAgent, post } from "./http-post.js";
 import {
@@ -37,21 +38,6 @@ import {
   payerMaxSign,
   type WireRequest,
 } from "./protocols.js";
-
-/** In table order: the limit first, then the baselines, the peers, and payclients last. */
-export const CONTENDER_NAMES = [
-  "limit",
-  "fetch",
-  "got",
-  "axios",
-  "ky",
-  "openapi-fetch",
-  "payclients",
-] as const;
-export type ContenderName = (typeof CONTENDER_NAMES)[number];
-
-/** The libraries a user would pick instead of payclients: the targets compare payclients with these. */
-export const PEER_NAMES: readonly ContenderName[] = ["got", "axios", "ky", "openapi-fetch"];
 
 /** Where timestamps and nonces come from; fixed in the byte check, real while measuring. */
 export interface Clock {

@@ -6,7 +6,8 @@
 // every contender interleaved with the others, against the parent's canned server.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Call, CONTENDER_NAMES, type ContenderName, contenders } from "./contenders.js";
+import { CONTENDER_NAMES, type ContenderName } from "./contender-names.js";
+import { type Call, contenders } from "./contenders.js";
 import { PEER_OPERATIONS, type PeerFixture, type PeerProvider, peerRoutes } from "./fixture.js";
 import { interleavedLatency, interleavedThroughput } from "./measure.js";
 import { round } from "./stats.js";

@@ -2,7 +2,7 @@
 // "Performance" figures). Both read only the result object, so the README shows exactly what a run
 // printed with --json.
 import type { PeersSection } from "../peers.js";
-import { CONTENDER_NAMES, type ContenderName } from "./contenders.js";
+import { CONTENDER_NAMES, type ContenderName } from "./contender-names.js";
 import { PEER_OPERATIONS } from "./fixture.js";
 import type { BenchResult } from "./result.js";
 import { isPending } from "./result.js";

@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import type { PeersSection } from "../peers.js";
+import type { ContenderName } from "./contender-names.js";
+import type { ContenderFigures } from "./peers-child.js";
+import { renderMarkdown, targetLines } from "./render.js";
+import type { BenchResult } from "./result.js";
+
+/** Figures with ratios derived from the limit's, as the child computes them. */
+function figures(rows: Record<ContenderName, [p50Us: number, rps: number]>): ContenderFigures[] {
+  const [limitP50, limitRps] = rows.limit;
+  return Object.entries(rows).map(([name, [p50Us, rps]]) => ({
+    name: name as ContenderName,
+    status: "ok",
+    p50Us,
+    rps,
+    latencyRatio: p50Us / limitP50,
+    rpsRatio: limitRps / rps,
+  }));
+}
+
+function result(peers: PeersSection): BenchResult {
+  return {
+    machine: {
+      node: "v20.20.2",
+      platform: "linux-x64",
+      cpus: 2,
+      cpuModel: "test",
+      date: "2026-01-01T00:00:00.000Z",
+    },
+    peers,
+    signing: null,
+    codegen: null,
+    bundle: null,
+    sandbox: null,
+    sectionSeconds: { peers: 60 },
+    totalSeconds: 60,
+  };
+}
+
+const section = (runtimes: PeersSection["runtimes"]): PeersSection => ({
+  method: "test",
+  concurrency: 16,
+  targetRatio: 1.5,
+  peers: ["got", "axios", "ky", "openapi-fetch"],
+  runtimes,
+});
+
+describe("the peers target lines", () => {
+  it("say met when payclients is within 1.5x of the limit by both figures and ahead of every peer", () => {
+    const contenders = figures({
+      limit: [100, 2000],
+      fetch: [130, 1200],
+      got: [160, 1400],
+      axios: [150, 1500],
+      ky: [200, 900],
+      "openapi-fetch": [210, 800],
+      payclients: [140, 1600],
+    });
+    const lines = targetLines(
+      result(
+        section([
+          {
+            label: "Node 20",
+            node: "v20.20.2",
+            status: "ok",
+            providers: [
+              { provider: "gatepay", operation: "closeOrder", status: "ok", byteDifferences: {}, contenders },
+            ],
+          },
+        ]),
+      ),
+    );
+    expect(lines).toEqual([
+      "peers Node 20 gatepay: payclients 1.40x the limit by p50, 1.25x by req/s: within 1.5x, met; " +
+        "ahead of every peer (got, axios, ky, openapi-fetch), met",
+    ]);
+  });
+
+  it("name every peer that is as fast or faster, by which figure, and the worse ratio's miss", () => {
+    const contenders = figures({
+      limit: [100, 2000],
+      fetch: [130, 1200],
+      got: [180, 1100],
+      axios: [150, 900],
+      ky: [200, 900],
+      "openapi-fetch": [210, 800],
+      payclients: [160, 1000],
+    });
+    const lines = targetLines(
+      result(
+        section([
+          {
+            label: "Node 24",
+            node: "v24.22.3",
+            status: "ok",
+            providers: [
+              { provider: "daxpay", operation: "cancel", status: "ok", byteDifferences: {}, contenders },
+            ],
+          },
+        ]),
+      ),
+    );
+    expect(lines).toEqual([
+      "peers Node 24 daxpay: payclients 1.60x the limit by p50, 2.00x by req/s: target ≤ 1.5x missed by 33%; " +
+        "ahead of every peer: missed (got 1,100 vs 1,000 req/s; axios p50 150 µs vs 160 µs)",
+    ]);
+  });
+
+  it("say a runtime was not measured, with its reason", () => {
+    const lines = targetLines(
+      result(section([{ label: "Node 24", status: "error", error: "npm install failed", providers: [] }])),
+    );
+    expect(lines).toEqual(["peers Node 24: not measured (npm install failed)"]);
+  });
+
+  it("report payclients' failure instead of a ratio when its call failed", () => {
+    const contenders: ContenderFigures[] = [
+      ...figures({
+        limit: [100, 2000],
+        fetch: [130, 1200],
+        got: [180, 1100],
+        axios: [150, 900],
+        ky: [200, 900],
+        "openapi-fetch": [210, 800],
+        payclients: [0, 1],
+      }).filter((row) => row.name !== "payclients"),
+      { name: "payclients", status: "error", error: "TypeError: boom" },
+    ];
+    const lines = targetLines(
+      result(
+        section([
+          {
+            label: "Node 20",
+            status: "ok",
+            providers: [
+              { provider: "payermax", operation: "cancel", status: "ok", byteDifferences: {}, contenders },
+            ],
+          },
+        ]),
+      ),
+    );
+    expect(lines).toEqual(["peers Node 20 payermax: payclients not measured (TypeError: boom)"]);
+  });
+});
+
+describe("the peers tables", () => {
+  it("name the contenders whose request differed from the limit's under the table", () => {
+    const contenders = figures({
+      limit: [100, 2000],
+      fetch: [130, 1200],
+      got: [180, 1100],
+      axios: [150, 900],
+      ky: [200, 900],
+      "openapi-fetch": [210, 800],
+      payclients: [160, 1000],
+    });
+    const markdown = renderMarkdown(
+      result(
+        section([
+          {
+            label: "Node 20",
+            status: "ok",
+            providers: [
+              {
+                provider: "gatepay",
+                operation: "closeOrder",
+                status: "ok",
+                byteDifferences: { ky: ["header content-type: text/plain, limit application/json"] },
+                contenders,
+              },
+            ],
+          },
+        ]),
+      ),
+    );
+    expect(markdown).toContain("| payclients | 160 µs | 1.60x | 1,000 | 2.00x |");
+    expect(markdown).toContain(
+      "_Differs from the limit's request: Node 20 ky: header content-type: text/plain, limit application/json_",
+    );
+  });
+});
