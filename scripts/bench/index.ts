@@ -1,7 +1,8 @@
 // npm run bench: payclients against the node:http limit, raw fetch and its peers on Node 20 and 24
-// (issue 12), signing cost, codegen scaling, bundle size and sandbox throughput (issue 9). Prints readable tables; `--json` prints one JSON object on stdout and
-// everything else on stderr. `--only signing,bundle` runs some sections; `--readme` also rewrites the
-// figures table in README.md ("Performance") from the same result object.
+// (issue 12), signing cost, codegen scaling, bundle size and sandbox throughput (issue 9). Prints
+// readable tables; `--json` prints one JSON object on stdout and everything else on stderr.
+// `--only signing,bundle` runs some sections; `--readme` also rewrites the figures table in README.md
+// ("Performance") from the same result object.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { benchBundle } from "./bundle.js";

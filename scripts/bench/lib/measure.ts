@@ -56,13 +56,21 @@ export async function interleavedLatency(
   return { medians: samples.map((list) => median(list)), samples: taken };
 }
 
-/** Calls `run` from `concurrency` concurrent loops for `durationMs`; returns completed calls per second. */
+/** One throughput round: completed calls per second, and this process's CPU time per completed call. */
+export interface RoundRate {
+  readonly rps: number;
+  /** User + system CPU µs of this process per completed call: what a call costs the client, whatever else runs. */
+  readonly cpuUsPerCall: number;
+}
+
+/** Calls `run` from `concurrency` concurrent loops for `durationMs`; returns the round's rates. */
 export async function throughput(
   run: () => Promise<unknown>,
   concurrency: number,
   durationMs: number,
-): Promise<number> {
+): Promise<RoundRate> {
   let completed = 0;
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
   const worker = async (): Promise<void> => {
@@ -72,7 +80,9 @@ export async function throughput(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return (completed * 1000) / (performance.now() - start);
+  const elapsed = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { rps: (completed * 1000) / elapsed, cpuUsPerCall: (cpu.user + cpu.system) / completed };
 }
 
 /** One side of a throughput comparison: `prepare` runs untimed before each round (and the warm-up). */
@@ -82,27 +92,30 @@ export interface ThroughputSide {
 }
 
 /**
- * Median requests/second of each side over `rounds` rounds; within a round every side runs once, in an
- * order rotated each round. One untimed half round each first opens the connections and warms the code
- * paths at this concurrency.
+ * Median requests/second and CPU µs per call of each side over `rounds` rounds; within a round every
+ * side runs once, in an order rotated each round. One untimed half round each first opens the
+ * connections and warms the code paths at this concurrency.
  */
 export async function interleavedThroughput(
   sides: readonly ThroughputSide[],
   options: { concurrency: number; roundMs: number; rounds: number },
-): Promise<number[]> {
+): Promise<RoundRate[]> {
   const { concurrency, roundMs, rounds } = options;
-  const round = async (side: ThroughputSide, durationMs: number): Promise<number> => {
+  const round = async (side: ThroughputSide, durationMs: number): Promise<RoundRate> => {
     side.prepare?.();
     return throughput(side.run, concurrency, durationMs);
   };
   for (const side of sides) await round(side, roundMs / 2);
-  const rates: number[][] = sides.map(() => []);
+  const rates: RoundRate[][] = sides.map(() => []);
   for (let i = 0; i < rounds; i++) {
     for (const index of rotation(sides.length, i)) {
       rates[index]?.push(await round(sides[index] as ThroughputSide, roundMs));
     }
   }
-  return rates.map((list) => median(list));
+  return rates.map((list) => ({
+    rps: median(list.map((rate) => rate.rps)),
+    cpuUsPerCall: median(list.map((rate) => rate.cpuUsPerCall)),
+  }));
 }
 
 /** Median requests/second of two sides: {@link interleavedThroughput} of A and B. */
@@ -111,6 +124,6 @@ export async function pairedThroughput(
   b: ThroughputSide,
   options: { concurrency: number; roundMs: number; rounds: number },
 ): Promise<{ a: number; b: number }> {
-  const [rateA = Number.NaN, rateB = Number.NaN] = await interleavedThroughput([a, b], options);
-  return { a: rateA, b: rateB };
+  const [rateA, rateB] = await interleavedThroughput([a, b], options);
+  return { a: rateA?.rps ?? Number.NaN, b: rateB?.rps ?? Number.NaN };
 }

@@ -32,6 +32,11 @@ export interface ContenderFigures {
   readonly latencyRatio?: number;
   /** Cost against the limit by throughput: limit req/s / req/s (1.00 = as fast as the limit). */
   readonly rpsRatio?: number;
+  /**
+   * This process's CPU µs per completed call during the throughput rounds (median): the client's own
+   * cost, which other load on the machine moves far less than wall-clock figures.
+   */
+  readonly cpuUsPerCall?: number;
 }
 
 export interface PeerProviderRow {
@@ -163,10 +168,10 @@ async function measureProvider(
   const measured = CONTENDER_NAMES.filter((name) => !errors.has(name));
   const runs: Call[] = measured.map((name) => calls[name]);
   // RSA signing costs ~1 ms a call here: fewer warm-up calls for PayerMax keep the section's time flat.
-  const warmup = provider === "payermax" ? 60 : 200;
+  const warmup = provider === "payermax" ? 40 : 100;
   const latency = await interleavedLatency(
     runs.map((run) => ({ run })),
-    { warmup, minSamples: 150, maxSamples: 3000, timeMs: start.settings.latencyMs },
+    { warmup, minSamples: 100, maxSamples: 3000, timeMs: start.settings.latencyMs },
   );
   const rates = await interleavedThroughput(
     runs.map((run) => ({ run })),
@@ -177,7 +182,8 @@ async function measureProvider(
     },
   );
   const p50 = new Map(measured.map((name, i) => [name, (latency.medians[i] ?? Number.NaN) * 1000] as const));
-  const rps = new Map(measured.map((name, i) => [name, rates[i] ?? Number.NaN] as const));
+  const rps = new Map(measured.map((name, i) => [name, rates[i]?.rps ?? Number.NaN] as const));
+  const cpu = new Map(measured.map((name, i) => [name, rates[i]?.cpuUsPerCall ?? Number.NaN] as const));
   const limitP50 = p50.get("limit") ?? Number.NaN;
   const limitRps = rps.get("limit") ?? Number.NaN;
   const figures: ContenderFigures[] = CONTENDER_NAMES.map((name) => {
@@ -192,6 +198,7 @@ async function measureProvider(
       rps: Math.round(rate),
       latencyRatio: round(us / limitP50, 3),
       rpsRatio: round(limitRps / rate, 3),
+      cpuUsPerCall: round(cpu.get(name) ?? Number.NaN, 1),
     };
   });
   log(

@@ -5,7 +5,7 @@ import type { ContenderFigures } from "./peers-child.js";
 import { renderMarkdown, targetLines } from "./render.js";
 import type { BenchResult } from "./result.js";
 
-/** Figures with ratios derived from the limit's, as the child computes them. */
+/** Figures with ratios derived from the limit's, as the child computes them; CPU per call is half the p50. */
 function figures(rows: Record<ContenderName, [p50Us: number, rps: number]>): ContenderFigures[] {
   const [limitP50, limitRps] = rows.limit;
   return Object.entries(rows).map(([name, [p50Us, rps]]) => ({
@@ -15,6 +15,7 @@ function figures(rows: Record<ContenderName, [p50Us: number, rps: number]>): Con
     rps,
     latencyRatio: p50Us / limitP50,
     rpsRatio: limitRps / rps,
+    cpuUsPerCall: p50Us / 2,
   }));
 }
 
@@ -173,7 +174,7 @@ describe("the peers tables", () => {
         ]),
       ),
     );
-    expect(markdown).toContain("| payclients | 160 µs | 1.60x | 1,000 | 2.00x |");
+    expect(markdown).toContain("| payclients | 160 µs | 1.60x | 1,000 | 2.00x | 80 µs (1.60x) |\n");
     expect(markdown).toContain(
       "_Differs from the limit's request: Node 20 ky: header content-type: text/plain, limit application/json_",
     );

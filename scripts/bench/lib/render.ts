@@ -44,6 +44,7 @@ function peersTables(result: BenchResult): Table[] {
         "p50 ×limit",
         `${runtime.label} req/s @${section.concurrency}`,
         "req/s ×limit",
+        "CPU/call (×limit)",
       ]),
     ];
     const rowsOf = runtimes.map((runtime) => runtime.providers.find((row) => row.provider === provider));
@@ -51,16 +52,19 @@ function peersTables(result: BenchResult): Table[] {
       CONTENDER_LABELS[name],
       ...runtimes.flatMap((runtime, i) => {
         const row = rowsOf[i];
-        if (runtime.status === "error") return [`not run: ${runtime.error ?? "?"}`, "", "", ""];
-        if (row === undefined || row.status === "error") return [`error: ${row?.error ?? "?"}`, "", "", ""];
+        if (runtime.status === "error") return [`not run: ${runtime.error ?? "?"}`, "", "", "", ""];
+        if (row === undefined || row.status === "error")
+          return [`error: ${row?.error ?? "?"}`, "", "", "", ""];
         const figures = row.contenders.find((contender) => contender.name === name);
         if (figures === undefined || figures.status === "error")
-          return [`error: ${figures?.error ?? "?"}`, "", "", ""];
+          return [`error: ${figures?.error ?? "?"}`, "", "", "", ""];
+        const limitCpu = row.contenders.find((contender) => contender.name === "limit")?.cpuUsPerCall;
         return [
           formatUs(figures.p50Us),
           formatRatio(figures.latencyRatio ?? Number.NaN),
           formatInt(figures.rps ?? Number.NaN),
           formatRatio(figures.rpsRatio ?? Number.NaN),
+          `${formatUs(figures.cpuUsPerCall)} (${formatRatio((figures.cpuUsPerCall ?? Number.NaN) / (limitCpu ?? Number.NaN))})`,
         ];
       }),
     ]);
@@ -70,7 +74,9 @@ function peersTables(result: BenchResult): Table[] {
       ),
     );
     tables.push({
-      title: `peers: ${provider} ${operation}, median latency and requests/s (×limit = cost against the limit)`,
+      title:
+        `peers: ${provider} ${operation}, median latency, requests/s and the client's CPU per call ` +
+        "(×limit = cost against the limit)",
       headers,
       rows,
       note:
