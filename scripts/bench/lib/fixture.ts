@@ -3,8 +3,8 @@
 // Node 20 and Node 24 runs sign with the same keys against the same canned server. The answers are
 // signed here with the bench's own protocol code (./protocols.ts), never with src/.
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
-import type { CannedResponse } from "./canned-server.js";
-import { daxPaySign, payerMaxSign } from "./protocols.js";
+import type { CannedResponse, CannedRoute, FreshDaxPayAnswer } from "./canned-server.js";
+import { payerMaxSign } from "./protocols.js";
 
 /** The provider operations the peers section measures, one per provider. */
 export const PEER_OPERATIONS = [
@@ -28,8 +28,12 @@ export interface PeerFixture {
     readonly requestId: string;
     readonly outTradeNo: string;
   };
-  /** Each provider's success answer, signed where the provider signs. */
-  readonly answers: Readonly<Record<PeerProvider, CannedResponse>>;
+  /** Each provider's success answer, signed where the provider signs (DaxPay's afresh each second). */
+  readonly answers: {
+    readonly gatepay: CannedResponse;
+    readonly daxpay: FreshDaxPayAnswer;
+    readonly payermax: CannedResponse;
+  };
 }
 
 /** Fresh keys and the three success answers. */
@@ -51,9 +55,6 @@ export function makePeerFixture(): PeerFixture {
     outTradeNo: "P20241106001",
   };
   const json = { "content-type": "application/json" };
-  // DaxPay answers carry `data.sign` over `data`; resTime is the answer's own clock, in seconds.
-  const daxData = { code: 0, resTime: Math.floor(Date.now() / 1000) };
-  const daxSign = daxPaySign({ secret: daxSecret, key: Buffer.from(daxSecret, "utf8") }, daxData);
   // PayerMax answers carry a `sign` header over the raw body, made with the platform's key.
   const payermaxBody = JSON.stringify({
     code: "APPLY_SUCCESS",
@@ -90,16 +91,8 @@ export function makePeerFixture(): PeerFixture {
           data: { result: "SUCCESS" },
         }),
       },
-      daxpay: {
-        status: 200,
-        headers: json,
-        body: JSON.stringify({
-          code: 0,
-          msg: "success",
-          data: { ...daxData, sign: daxSign },
-          traceId: "bench-trace-0001",
-        }),
-      },
+      // DaxPay answers carry `data.sign` over `data`, whose resTime clients hold to a window of seconds.
+      daxpay: { freshDaxPay: { secret: daxSecret } },
       payermax: {
         status: 200,
         headers: { ...json, sign: payerMaxSign(createPrivateKey(pem.platformPrivate), payermaxBody) },
@@ -110,6 +103,6 @@ export function makePeerFixture(): PeerFixture {
 }
 
 /** The canned server's routes: each operation's path to its provider's answer. */
-export function peerRoutes(fixture: PeerFixture): Record<string, CannedResponse> {
+export function peerRoutes(fixture: PeerFixture): Record<string, CannedRoute> {
   return Object.fromEntries(PEER_OPERATIONS.map((op) => [op.path, fixture.answers[op.provider]] as const));
 }

@@ -6,6 +6,7 @@
 // every contender interleaved with the others, against the parent's canned server.
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { cannedAnswerAt } from "./canned-server.js";
 import { CONTENDER_NAMES, type ContenderName } from "./contender-names.js";
 import { type Call, contenders } from "./contenders.js";
 import { PEER_OPERATIONS, type PeerFixture, type PeerProvider, peerRoutes } from "./fixture.js";
@@ -72,9 +73,10 @@ interface Captured {
   body: string;
 }
 
-/** A loopback server in this process that keeps the last request and answers the canned answer. */
+/** A loopback server in this process that keeps the last request and answers as the canned server would at `answerAtMs`. */
 async function startCapture(
   fixture: PeerFixture,
+  answerAtMs: number,
 ): Promise<{ url: string; last: () => Captured | undefined; stop: () => Promise<void> }> {
   const routes = peerRoutes(fixture);
   let last: Captured | undefined;
@@ -87,9 +89,13 @@ async function startCapture(
         headers: request.headers,
         body: Buffer.concat(chunks).toString("utf8"),
       };
-      const canned = routes[request.url ?? ""];
-      if (canned === undefined) response.writeHead(404).end();
-      else response.writeHead(canned.status, canned.headers).end(canned.body);
+      const route = routes[request.url ?? ""];
+      if (route === undefined) {
+        response.writeHead(404).end();
+        return;
+      }
+      const canned = cannedAnswerAt(route, answerAtMs);
+      response.writeHead(canned.status, canned.headers).end(canned.body);
     });
   });
   await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
@@ -110,9 +116,10 @@ async function checkBytes(
   provider: PeerProvider,
   fixture: PeerFixture,
 ): Promise<Partial<Record<ContenderName, string[]>>> {
-  const now = 1_700_000_000_123;
+  // One clock reading for the whole check: recent, since clients refuse answers signed far from their clock.
+  const now = Date.now();
   const nonce = "0123456789abcdef0123456789abcdef";
-  const capture = await startCapture(fixture);
+  const capture = await startCapture(fixture, now);
   const differences: Partial<Record<ContenderName, string[]>> = {};
   try {
     const { protocol, calls } = contenders(provider, fixture, capture.url, {

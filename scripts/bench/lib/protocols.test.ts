@@ -1,6 +1,7 @@
 import { generateKeyPairSync, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  daxPayCancelAnswer,
   daxPayCancelRequest,
   daxPayLimit,
   gatePayCloseRequest,
@@ -95,6 +96,15 @@ describe("the bench's DaxPay protocol", () => {
       resTime: 1700000001,
       sign: dataSign,
     });
+  });
+
+  it("builds the canned success answer with resTime in seconds and the data.sign openssl gives", () => {
+    const canned = daxPayCancelAnswer({ secret, key: Buffer.from(secret, "utf8") }, 1700000001);
+    expect(canned.body).toBe(
+      `{"code":0,"msg":"success","data":{"code":0,"resTime":1700000001,"sign":"${dataSign}"},` +
+        '"traceId":"bench-trace-0001"}',
+    );
+    expect(limit.accept(canned.body, noHeaders)).toEqual({ code: 0, resTime: 1700000001, sign: dataSign });
   });
 
   it("refuses an answer whose data was changed after signing", () => {

@@ -154,6 +154,24 @@ export function daxPaySign(keys: DaxPayKeys, fields: Record<string, unknown>): s
   return createHmac("sha256", keys.key).update(daxPayString(fields, keys.secret)).digest("hex");
 }
 
+/** DaxPay's success answer to a cancel: `data` = code 0 and `resTime` (seconds), signed with HMAC-SHA256. */
+export function daxPayCancelAnswer(
+  keys: DaxPayKeys,
+  resTime: number,
+): { status: number; headers: Record<string, string>; body: string } {
+  const data = { code: 0, resTime };
+  return {
+    status: 200,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      code: 0,
+      msg: "success",
+      data: { ...data, sign: daxPaySign(keys, data) },
+      traceId: "bench-trace-0001",
+    }),
+  };
+}
+
 /** DaxPay cancel; verifies the answer's `data.sign` (HMAC-SHA256 over `data` minus `sign`). */
 export function daxPayLimit(options: { readonly secret: string; readonly orderNo: string }): LimitProtocol {
   const keys: DaxPayKeys = { secret: options.secret, key: Buffer.from(options.secret, "utf8") };
