@@ -41,7 +41,7 @@ export interface PeersSection {
 }
 
 function runChild(execPath: string, start: ChildStart): Promise<ChildResult> {
-  const child = fork(childPath, ["--child"], {
+  const child = fork(childPath, ["--peers-child"], {
     cwd: root,
     execPath,
     execArgv: ["--import", "tsx"],

@@ -107,7 +107,7 @@ function serve(routes: Readonly<Record<string, CannedRoute>>): Promise<number> {
 
 /** Starts the server in a child process and resolves once it listens. */
 export function startCannedServer(routes: Readonly<Record<string, CannedRoute>>): Promise<CannedServer> {
-  const child = fork(fileURLToPath(import.meta.url), ["--child"], {
+  const child = fork(fileURLToPath(import.meta.url), ["--canned-server"], {
     cwd: root,
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "ignore", "inherit", "ipc"],
@@ -131,7 +131,7 @@ export function startCannedServer(routes: Readonly<Record<string, CannedRoute>>)
   });
 }
 
-if (process.argv.includes("--child") && process.send !== undefined) {
+if (process.argv.includes("--canned-server") && process.send !== undefined) {
   process.once("message", async (message) => {
     const port = await serve((message as StartMessage).routes);
     process.send?.({ port });

@@ -244,7 +244,7 @@ export async function measurePeers(start: ChildStart, log: (line: string) => voi
   return { node: process.version, providers };
 }
 
-if (process.argv.includes("--child") && process.send !== undefined) {
+if (process.argv.includes("--peers-child") && process.send !== undefined) {
   const label = `peers [node ${process.version}]`;
   const log = (line: string): void => {
     process.stderr.write(`${label}: ${line}\n`);
