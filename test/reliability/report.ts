@@ -19,7 +19,7 @@ const END_MARKER = "<!-- reliability:figures:end -->";
 function runSuite(): number {
   rmSync(FIGURES_DIR, { recursive: true, force: true });
   const started = performance.now();
-  const run = spawnSync("npx", ["vitest", "run", "--project", "unit", "test/reliability"], {
+  const run = spawnSync("npx", ["vitest", "run", "--project", "integration", "test/reliability"], {
     cwd: REPO,
     stdio: "inherit",
   });
@@ -109,7 +109,7 @@ const rows: [string, string][] = [
     "Suite time",
     wallMs === undefined
       ? `${seconds(fileTime)} summed over the files`
-      : `${seconds(wallMs)} wall clock for \`npx vitest run --project unit test/reliability\` (${seconds(fileTime)} summed over the files)`,
+      : `${seconds(wallMs)} wall clock for \`npx vitest run --project integration test/reliability\` (${seconds(fileTime)} summed over the files)`,
   ],
 ];
 
