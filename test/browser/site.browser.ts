@@ -1,22 +1,21 @@
-// Opens the built docs site (npm run docs) in Debian's Chromium with every request that would leave
+// Opens the built docs site (npm run docs) in Chromium (see chromium.ts: the registry's, or CHROMIUM_PATH) with every request that would leave
 // the machine aborted and recorded, and checks what a reader sees: each page renders its operations,
 // their key fields and payclients samples, logs no console error and sends nothing off the machine.
 // Saves a full-page screenshot of each page to .tmp/screenshots/. Run with `npm run test:browser`.
 //
 // Named *.browser.ts, not *.test.ts, so that the unit project's test/**/*.test.ts does not run it.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { landingSnippets, PROVIDERS } from "../../scripts/docs/landing-content.js";
 import { type ApiInfo, readApis, redocSlug } from "../../scripts/docs/spec-model.js";
+import { resolveChromium } from "./chromium.js";
 import { type StaticServer, serveDirectory } from "./static-server.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const site = join(root, "site");
 const screenshots = join(root, ".tmp", "screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // As TOOLCHAIN.md: headless as root with no network, and nothing Chromium would fetch on its own.
 const chromiumArgs = [
   "--headless",
@@ -50,27 +49,6 @@ interface WatchedPage {
   page: Page;
   offMachine: string[];
   consoleErrors: string[];
-}
-
-function requireChromium(): void {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is not installed: ${chromiumPath} does not exist. The docs browser test drives Debian's ` +
-        "Chromium; install it with `apt-get install -y chromium` (or set CHROMIUM_PATH).",
-    );
-  }
-}
-
-function requireChineseFont(): void {
-  // GatePay's OTC spec and DaxPay's field descriptions are Chinese: without a CJK font they render
-  // as empty boxes, and a screenshot would pass for "rendered" while being unreadable.
-  const list = spawnSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" });
-  if (list.error !== undefined || list.stdout.trim() === "") {
-    throw new Error(
-      "No font with Chinese glyphs is installed, so the GatePay OTC and DaxPay pages would render " +
-        "their Chinese text as empty boxes. Install one: `apt-get install -y fonts-wqy-microhei`.",
-    );
-  }
 }
 
 function requireSite(): void {
@@ -157,13 +135,16 @@ async function missingFromOperation(page: Page, api: ApiInfo, operationIndex: nu
 }
 
 beforeAll(async () => {
-  requireChromium();
-  requireChineseFont();
   requireSite();
   mkdirSync(screenshots, { recursive: true });
+  const setup = await resolveChromium(join(root, ".tmp", "fontconfig"));
   server = await serveDirectory(site);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-}, 30_000);
+  browser = await chromium.launch({
+    executablePath: setup.executablePath,
+    args: chromiumArgs,
+    env: setup.env,
+  });
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
