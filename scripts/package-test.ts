@@ -14,6 +14,8 @@
 //   6. imports        every bare import in dist/ is a dependency or a node: builtin, and each provider
 //                     entry point loads no other provider (and the root loads no sandbox)
 //   7. run            the compiled app against startSandbox(), on Node 20, 20.19.0 and 24
+//   8. require        the CommonJS app (src/require.cts, accepted by tsc) require()s every entry point
+//                     and runs, on the same three Nodes
 //
 // The app lives in a dot folder so that the repository's own typecheck, which cannot resolve
 // `payclients` before it is packed and installed, skips it. Exit code 0 only when every check passes.
@@ -262,7 +264,7 @@ function readmeExamples(): { name: string; code: string }[] {
 async function compileApp(app: string): Promise<{ value: true; detail: string }> {
   const result = await run(process.execPath, [tsc, "-p", join(app, "tsconfig.json")], { cwd: app });
   if (result.code !== 0) throw new CheckFailed(`tsc exited ${result.code}\n${tail(result)}`);
-  const files = readdirSync(join(app, "src")).filter((name) => name.endsWith(".ts"));
+  const files = readdirSync(join(app, "src")).filter((name) => /\.c?ts$/.test(name));
   const examples = readdirSync(join(app, "src/readme"));
   return {
     value: true,
@@ -274,7 +276,11 @@ async function compileApp(app: string): Promise<{ value: true; detail: string }>
 async function compileForBundler(app: string): Promise<{ value: true; detail: string }> {
   const config = join(app, "tsconfig.bundler.json");
   const compilerOptions = { module: "ESNext", moduleResolution: "bundler", noEmit: true, skipLibCheck: true };
-  writeFileSync(config, JSON.stringify({ extends: "./tsconfig.json", compilerOptions }));
+  // A bundler build is ESM: the CommonJS app (require.cts) is checked by the NodeNext build only.
+  writeFileSync(
+    config,
+    JSON.stringify({ extends: "./tsconfig.json", compilerOptions, exclude: ["src/**/*.cts"] }),
+  );
   const result = await run(process.execPath, [tsc, "-p", config], { cwd: app });
   if (result.code !== 0) throw new CheckFailed(`tsc exited ${result.code}\n${tail(result)}`);
   return {
@@ -468,6 +474,19 @@ async function runApp(app: string, node: string): Promise<{ value: true; detail:
   return { value: true, detail: last.replace(/^app: /, "") };
 }
 
+/**
+ * The CommonJS app (src/require.cts → dist/require.cjs): require() of every entry point. Node 20.19
+ * warns that require(esm) is experimental; that warning is expected there and nothing else on stderr.
+ */
+async function runCommonJsApp(app: string, node: string): Promise<{ value: true; detail: string }> {
+  const result = await run(node, [join(app, "dist/require.cjs")], { cwd: app, timeout: 60_000 });
+  const last = result.stdout.trim().split("\n").pop() ?? "";
+  if (result.code !== 0 || !last.startsWith("app-cjs: ok")) {
+    throw new CheckFailed(`exit ${result.code}\n${tail(result)}`);
+  }
+  return { value: true, detail: last.replace(/^app-cjs: /, "") };
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -518,10 +537,14 @@ async function main(): Promise<void> {
     if (compiled === undefined) return;
     await Promise.all([
       check(`run: app on Node ${process.versions.node}`, () => runApp(dir, process.execPath)),
-      ...nodes.map((node) =>
+      check(`require: CJS app on Node ${process.versions.node}`, () => runCommonJsApp(dir, process.execPath)),
+      ...nodes.flatMap((node) =>
         node === undefined
-          ? undefined
-          : check(`run: app on Node ${node.version}`, () => runApp(dir, node.bin)),
+          ? []
+          : [
+              check(`run: app on Node ${node.version}`, () => runApp(dir, node.bin)),
+              check(`require: CJS app on Node ${node.version}`, () => runCommonJsApp(dir, node.bin)),
+            ],
       ),
     ]);
   }
