@@ -17,6 +17,7 @@
 //   8. require        the CommonJS app (src/require.cts, accepted by tsc) require()s every entry point
 //                     and runs, on the same three Nodes
 //   9. bins           node_modules/.bin/payclients and payclients-sandbox start and print their usage
+//  10. README         the README's sandbox-in-tests example runs and passes
 //
 // The app lives in a dot folder so that the repository's own typecheck, which cannot resolve
 // `payclients` before it is packed and installed, skips it. Exit code 0 only when every check passes.
@@ -503,6 +504,23 @@ async function runBins(app: string, node: string): Promise<{ value: true; detail
 }
 
 /**
+ * The README's sandbox-in-tests example, compiled with the app, run as it stands: it must pass with a
+ * really fixed clock (the client shares it) and exit 0 without printing anything.
+ */
+async function runReadmeSandboxExample(app: string, node: string): Promise<{ value: true; detail: string }> {
+  const file = join(app, "dist/readme/sandbox.test.js");
+  if (!existsSync(file)) throw new CheckFailed("README has no // sandbox.test.ts example");
+  const result = await run(node, [file], { cwd: app, timeout: 60_000 });
+  if (result.code !== 0 || result.stdout.trim() !== "") {
+    throw new CheckFailed(`exit ${result.code}\n${tail(result)}`);
+  }
+  return {
+    value: true,
+    detail: "README sandbox.test.ts ran and passed (fixed clock shared with the client)",
+  };
+}
+
+/**
  * The CommonJS app (src/require.cts → dist/require.cjs): require() of every entry point. Node 20.19
  * warns that require(esm) is experimental; that warning is expected there and nothing else on stderr.
  */
@@ -567,6 +585,9 @@ async function main(): Promise<void> {
       check(`run: app on Node ${process.versions.node}`, () => runApp(dir, process.execPath)),
       check(`require: CJS app on Node ${process.versions.node}`, () => runCommonJsApp(dir, process.execPath)),
       check(`bins: on Node ${process.versions.node}`, () => runBins(dir, process.execPath)),
+      check(`run: README sandbox example on Node ${process.versions.node}`, () =>
+        runReadmeSandboxExample(dir, process.execPath),
+      ),
       ...nodes.flatMap((node) =>
         node === undefined
           ? []
