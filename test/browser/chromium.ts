@@ -1,10 +1,11 @@
 // The browser the docs test drives and the font it renders Chinese with, both from registry packages so
 // that `npm ci && npm test` needs no apt-get: @sparticuz/chromium ships a headless Chromium inside its
-// tarball (unpacked to the OS temp folder on first use, nothing downloaded), and
+// tarball (unpacked on first use into a folder per package version under the work folder, nothing
+// downloaded), and
 // @expo-google-fonts/noto-sans-sc ships Noto Sans SC as TTF files. A fontconfig file written under
 // .tmp/ points Chromium at that package's folders, so no system font is needed either.
 // CHROMIUM_PATH overrides the browser (e.g. Debian's /usr/bin/chromium).
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -35,6 +36,35 @@ function packageFolder(name: string): string {
     );
   }
   return found;
+}
+
+/**
+ * Unpacks @sparticuz/chromium's browser into `<workFolder>/chromium-<version>/` once and returns its
+ * path. The package unpacks into os.tmpdir() and reuses any `chromium` it finds there, whatever its
+ * version, so TMPDIR points at a folder of our own while it runs: no other checkout's or version's
+ * browser is picked up, and a run cut short mid-unpack (no `.complete` marker) is unpacked again.
+ */
+async function unpackChromium(workFolder: string): Promise<string> {
+  const folder = packageFolder("@sparticuz/chromium");
+  const { version } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as { version: string };
+  const target = join(workFolder, `chromium-${version}`);
+  const marker = join(target, ".complete");
+  if (!existsSync(marker)) rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  const { default: packaged } = await import("@sparticuz/chromium");
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = target;
+  try {
+    const executable = await packaged.executablePath();
+    if (!executable.startsWith(target)) {
+      throw new Error(`@sparticuz/chromium unpacked to ${executable}, not into ${target}`);
+    }
+    writeFileSync(marker, `${version}\n`);
+    return executable;
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
 }
 
 /** Writes a fontconfig file naming the CJK font package's folders; throws naming a missing font file. */
@@ -86,11 +116,9 @@ export async function resolveChromium(workFolder: string): Promise<ChromiumSetup
     executablePath = override;
     source = `CHROMIUM_PATH (${override})`;
   } else {
-    packageFolder("@sparticuz/chromium");
-    const { default: packaged } = await import("@sparticuz/chromium");
-    executablePath = await packaged.executablePath();
+    executablePath = await unpackChromium(workFolder);
     source = `@sparticuz/chromium (${executablePath})`;
-    // The package unpacks its Latin fonts beside the executable's folder; keep them for Latin text.
+    // The package unpacks its Latin fonts beside the executable; keep them for Latin text.
     const fonts = join(dirname(executablePath), "fonts");
     chromiumFonts = existsSync(fonts) ? fonts : undefined;
   }

@@ -171,7 +171,7 @@ async function visibleOperationTitles(page: Page, api: ApiInfo): Promise<string[
 beforeAll(async () => {
   requireSite();
   mkdirSync(screenshots, { recursive: true });
-  const setup = await resolveChromium(join(root, ".tmp", "fontconfig"));
+  const setup = await resolveChromium(join(root, ".tmp", "browser"));
   server = await serveDirectory(site);
   browser = await chromium.launch({
     executablePath: setup.executablePath,
