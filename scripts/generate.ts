@@ -1,6 +1,6 @@
 // npm run generate: lint the specs, bundle each with its overlay, then emit generated/<api>.ts
-// (openapi-typescript) and generated/<api>.validators.ts (Ajv standalone). Deterministic: a second
-// run writes byte-identical files. `--out DIR` writes somewhere else (used by check:generated).
+// (openapi-typescript), generated/<api>.validators.ts (Ajv standalone) and generated/<api>.requests.ts
+// (the request fields the clients accept). Deterministic: a second run writes byte-identical files. `--out DIR` writes somewhere else (used by check:generated).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import { API_NAMES, type ApiName, bundledSpecPath } from "./lib/apis.js";
 import { REDOCLY_BIN, REDOCLY_ENV } from "./lib/redocly.js";
+import { generateRequestFields } from "./lib/requests.js";
 import { generateValidators } from "./lib/validators.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -110,6 +111,10 @@ async function generate(outDir: string, options: { lint: boolean }): Promise<voi
     });
     writeFileSync(join(outDir, `${api}.ts`), header(api, specPath) + astToString(ast));
     writeFileSync(join(outDir, `${api}.validators.ts`), header(api, specPath) + generateValidators(document));
+    writeFileSync(
+      join(outDir, `${api}.requests.ts`),
+      header(api, specPath) + generateRequestFields(document, `./${api}.js`),
+    );
   }
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -5,6 +5,11 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { components as OtcComponents, paths as OtcPaths } from "../../generated/gatepay-otc.js";
 import {
+  cancelRequestFields,
+  otcRechargeRequestDecimalFields,
+  otcRechargeRequestFields,
+} from "../../generated/gatepay-otc.requests.js";
+import {
   validateCancelRechargeRequest,
   validateCancelRechargeResponse4xx,
   validateCancelRechargeResponse5xx,
@@ -18,6 +23,7 @@ import type {
   components as PaymentsComponents,
   paths as PaymentsPaths,
 } from "../../generated/gatepay-payments.js";
+import { closeOrderRequestFields } from "../../generated/gatepay-payments.requests.js";
 import {
   validateCloseOrderRequest,
   validateCloseOrderResponse4xx,
@@ -91,26 +97,15 @@ const OPTION_KEYS = [
 
 /** closeOrder's input, from the spec: at least one of merchantTradeNo (≤ 32 UTF-8 bytes) and prepayId. */
 export type GatePayCloseOrderRequest = PaymentsComponents["schemas"]["CloseOrderRequest"];
-const CLOSE_ORDER_KEYS = [
-  "merchantTradeNo",
-  "prepayId",
-] as const satisfies readonly (keyof GatePayCloseOrderRequest)[];
+const CLOSE_ORDER_KEYS = closeOrderRequestFields;
 
 /** createRecharge's input, from the OTC spec. Amounts are decimal strings ("1088.42"), never numbers. */
 export type GatePayCreateRechargeRequest = OtcComponents["schemas"]["OtcRechargeRequest"];
-const CREATE_RECHARGE_KEYS = [
-  "quoteToken",
-  "bankId",
-  "currency",
-  "amount",
-  "fiatCurrency",
-  "fiatAmount",
-  "promoCode",
-] as const satisfies readonly (keyof GatePayCreateRechargeRequest)[];
+const CREATE_RECHARGE_KEYS = otcRechargeRequestFields;
 
 /** cancelRecharge's input, from the OTC spec. */
 export type GatePayCancelRechargeRequest = OtcComponents["schemas"]["CancelRequest"];
-const CANCEL_RECHARGE_KEYS = ["orderId"] as const satisfies readonly (keyof GatePayCancelRechargeRequest)[];
+const CANCEL_RECHARGE_KEYS = cancelRequestFields;
 
 /** The payment API's close answer, as the spec types it. */
 export type GatePayCloseOrderResponse = PaymentsComponents["schemas"]["CloseOrderResponse"];
@@ -339,8 +334,10 @@ export function createGatePayClient(options: GatePayClientOptions): GatePayClien
           CREATE_RECHARGE_KEYS,
           validateCreateRechargeRequest,
           (input) => {
-            requireDecimalString(input.amount, "amount");
-            requireDecimalString(input.fiatAmount, "fiatAmount");
+            // An optional amount left out is the schema's to judge; one given must be a decimal string.
+            for (const field of otcRechargeRequestDecimalFields) {
+              if (input[field] !== undefined) requireDecimalString(input[field], field);
+            }
           },
         ) as GatePayCreateRechargeRequest;
         const text = JSON.stringify(body);
