@@ -28,12 +28,16 @@ export type ResponseBuilder = Parameters<
   NonNullable<Parameters<ReturnType<Interaction["withRequest"]>["willRespondWith"]>[1]>
 >[0];
 
-/** A Pact V4 between payclients and one provider API, writing contracts/pacts/payclients-<api>.json. */
+/**
+ * A Pact V4 between payclients and one provider API, writing payclients-<api>.json into
+ * contracts/pacts/, or into PAYCLIENTS_PACT_DIR when set: `npm run test:contracts` points it at a
+ * scratch folder and moves the pacts into place only when every consumer test passed.
+ */
 export function pactWith(api: ApiName): PactV4 {
   return new PactV4({
     consumer: CONSUMER,
     provider: api,
-    dir: PACTS_DIR,
+    dir: process.env.PAYCLIENTS_PACT_DIR ?? PACTS_DIR,
     spec: SpecificationVersion.SPECIFICATION_VERSION_V4,
     logLevel: "error",
   });
