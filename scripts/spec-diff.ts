@@ -68,6 +68,13 @@ export function printComparisons(
   return { breaking, overlayFailed, count };
 }
 
+/** The exit code for a comparison: 2 when an overlay no longer applies, 1 on a breaking change not accepted, else 0. */
+export function exitCodeOf(comparisons: readonly ApiComparison[], acceptBreaking: boolean): number {
+  if (comparisons.some((comparison) => comparison.overlayProblem !== undefined)) return 2;
+  const breaking = comparisons.some((comparison) => comparison.changes.some((change) => change.breaking));
+  return breaking && !acceptBreaking ? 1 : 0;
+}
+
 /** Runs the command; returns the exit code. */
 export function main(argv: string[] = process.argv.slice(2)): number {
   const { values } = parseArgs({
@@ -96,18 +103,17 @@ export function main(argv: string[] = process.argv.slice(2)): number {
       (comparison) => values.api === undefined || comparison.api === values.api,
     );
   }
-  const { breaking, overlayFailed, count } = printComparisons(comparisons);
+  const { count } = printComparisons(comparisons);
   const against = values.before ?? values.base;
   if (count === 0) console.log(`spec:diff: no change against ${against}.`);
-  if (overlayFailed) return 2;
-  if (breaking && !values["accept-breaking"]) {
+  const code = exitCodeOf(comparisons, values["accept-breaking"]);
+  if (code === 1) {
     console.error(
       "spec:diff: breaking changes (above). Review them; if the vendor really made them, adapt the client " +
         "and rerun with --accept-breaking.",
     );
-    return 1;
   }
-  return 0;
+  return code;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
