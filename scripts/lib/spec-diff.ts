@@ -367,30 +367,18 @@ function expandSets(changes: Difference[]): Difference[] {
   return out;
 }
 
-/** Drops "became required" for a property that is itself new: new-required-... already says it. */
-function isRequiredOfNewProperty(change: Difference, all: Difference[]): boolean {
+/**
+ * True for a `required` member added with its property, or removed with it: "new required property"
+ * and "property removed" already say it, so the required-set change is not reported again.
+ */
+function isRequiredOfChangedProperty(change: Difference, all: Difference[]): boolean {
   const path = change.path;
-  if (change.type !== "CREATE" || path.at(-2) !== "required") return false;
+  if (change.type === "CHANGE" || path.at(-2) !== "required") return false;
   const property = JSON.parse(String(path.at(-1))) as string;
   const holder = path.slice(0, -2);
   return all.some(
     (other) =>
-      other.type === "CREATE" &&
-      other.path.length === holder.length + 2 &&
-      other.path.slice(0, holder.length).every((segment, i) => segment === holder[i]) &&
-      other.path[holder.length] === "properties" &&
-      other.path[holder.length + 1] === property,
-  );
-}
-
-function isRemovedWithProperty(change: Difference, all: Difference[]): boolean {
-  const path = change.path;
-  if (change.type !== "REMOVE" || path.at(-2) !== "required") return false;
-  const property = JSON.parse(String(path.at(-1))) as string;
-  const holder = path.slice(0, -2);
-  return all.some(
-    (other) =>
-      other.type === "REMOVE" &&
+      other.type === change.type &&
       other.path.length === holder.length + 2 &&
       other.path.slice(0, holder.length).every((segment, i) => segment === holder[i]) &&
       other.path[holder.length] === "properties" &&
@@ -407,7 +395,7 @@ export function wireChanges(api: string, before: JsonObject, after: JsonObject):
   const add = (where: string, classified: Classified) =>
     changes.push({ api, level: "wire", where, ...classified });
   for (const change of raw) {
-    if (isRequiredOfNewProperty(change, raw) || isRemovedWithProperty(change, raw)) continue;
+    if (isRequiredOfChangedProperty(change, raw)) continue;
     const [path, method, part, key, ...rest] = change.path.map(String);
     const webhook = path?.startsWith("webhook ") === true;
     if (method === undefined) {
@@ -646,7 +634,7 @@ export function typeChanges(
   const raw = expandSets(diff(old, now));
   const changes: SpecChange[] = [];
   for (const change of raw) {
-    if (isRequiredOfNewProperty(change, raw) || isRemovedWithProperty(change, raw)) continue;
+    if (isRequiredOfChangedProperty(change, raw)) continue;
     const schema = String(change.path[0]);
     const input = rolesBefore.request.has(schema) || rolesAfter.request.has(schema);
     const output = rolesBefore.response.has(schema) || rolesAfter.response.has(schema);
