@@ -99,6 +99,12 @@ export function main(argv: string[] = process.argv.slice(2)): number {
     comparisons = [{ api, changes: specChanges(api, read(values.before), read(values.after), exported) }];
   } else {
     const before: FileReader = gitReader(root, values.base);
+    if (before("redocly.yaml") === undefined) {
+      console.error(
+        `spec:diff: cannot read redocly.yaml at ${values.base} (not a git checkout?); compare two files with --before and --after`,
+      );
+      return 2;
+    }
     comparisons = compareTrees(before, folderReader(root), exported).filter(
       (comparison) => values.api === undefined || comparison.api === values.api,
     );

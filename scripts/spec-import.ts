@@ -161,6 +161,13 @@ export function main(argv: string[] = process.argv.slice(2)): number {
     `spec:import: ${result.stored} is now the vendor's ${api} document v${result.version}` +
       `${result.replaced ? ` (replacing ${result.replaced})` : ""}; provenance recorded in ${result.overlay}.`,
   );
+  const head = gitReader(repoRoot, "HEAD");
+  if (head("redocly.yaml") === undefined) {
+    console.log(
+      "spec:import: not a git checkout, so there is no committed spec to classify the update against.",
+    );
+    return 0;
+  }
   const exported: ExportedTypes = exportedClientTypes(repoRoot);
   const comparisons: ApiComparison[] = compareTrees(
     gitReader(repoRoot, "HEAD"),
