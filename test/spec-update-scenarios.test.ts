@@ -94,14 +94,9 @@ async function compiledValidators(document: JsonObject): Promise<JsonObject> {
   }
 }
 
-const RECHARGE = {
-  quoteToken: "qt_01JXYZABCDEF",
-  bankId: "ba_123456789",
-  currency: "USDT",
-  amount: "1088.42",
-  fiatCurrency: "USD",
-  fiatAmount: "1000",
-};
+/** A createRecharge request: the vendor's own example of it. */
+const RECHARGE: Record<string, string> = (parse(readFileSync(join(ROOT, OTC), "utf8")) as JsonObject)
+  .components.schemas.OtcRechargeRequest.example;
 
 describe("a. the vendor publishes JSON (v2.2.0) with a new optional response field", () => {
   const download = () => {
