@@ -330,6 +330,10 @@ describe("e. a moved path", () => {
       `gatepay-otc  wire   BREAKING      api-path-removed  ${OLD}: path removed`,
       `gatepay-otc  wire   non-breaking  api-path-added  ${NEW}: path added`,
     ]);
+    expect(comparison.changes.filter((change) => change.level === "types").map(formatChange)).toEqual([
+      `gatepay-otc  types  BREAKING      type-path-removed  paths["${OLD}"]: removed: raw client calls on it no longer compile`,
+      `gatepay-otc  types  non-breaking  type-path-added  paths["${NEW}"]: added`,
+    ]);
     const documents = Object.fromEntries(
       ["gatepay-otc", "gatepay-payments", "daxpay", "payermax"].map((api) => [
         api,

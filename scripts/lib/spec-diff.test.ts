@@ -204,6 +204,18 @@ describe("typeChanges", () => {
   });
 });
 
+describe("typeChanges of paths", () => {
+  it("names a moved path in the generated paths type, which the raw clients call by", () => {
+    const after = base() as { paths: Record<string, unknown> } & JsonObject;
+    after.paths["/v2/orders/cancel"] = after.paths["/orders/cancel"];
+    delete after.paths["/orders/cancel"];
+    expect(typeChanges("api", base(), after).map(formatChange)).toEqual([
+      'api  types  BREAKING      type-path-removed  paths["/orders/cancel"]: removed: raw client calls on it no longer compile',
+      'api  types  non-breaking  type-path-added  paths["/v2/orders/cancel"]: added',
+    ]);
+  });
+});
+
 describe("exportedTypesOf", () => {
   it("follows exported aliases and local aliases of generated schemas, per generated module", () => {
     const source = [

@@ -633,6 +633,28 @@ export function typeChanges(
   const rolesAfter = schemaRoles(after);
   const raw = expandSets(diff(old, now));
   const changes: SpecChange[] = [];
+  // The generated `paths` type keys each operation by its path: the raw openapi-fetch clients call by it.
+  const pathsOf = (document: JsonObject) => Object.keys(isObject(document.paths) ? document.paths : {});
+  for (const path of pathsOf(before).filter((path) => !pathsOf(after).includes(path))) {
+    changes.push({
+      api,
+      level: "types",
+      breaking: true,
+      rule: "type-path-removed",
+      where: `paths["${path}"]`,
+      detail: "removed: raw client calls on it no longer compile",
+    });
+  }
+  for (const path of pathsOf(after).filter((path) => !pathsOf(before).includes(path))) {
+    changes.push({
+      api,
+      level: "types",
+      breaking: false,
+      rule: "type-path-added",
+      where: `paths["${path}"]`,
+      detail: "added",
+    });
+  }
   for (const change of raw) {
     if (isRequiredOfChangedProperty(change, raw)) continue;
     const schema = String(change.path[0]);
