@@ -42,11 +42,14 @@ async function step(
 }
 
 /** Tours every operation against `sandbox` and returns one row per call. */
-export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
+export async function runTour(
+  sandbox: Sandbox,
+  transport: { fetch?: typeof fetch } = {},
+): Promise<TourRow[]> {
   const { url, credentials, seed } = sandbox;
-  const gatepay = createGatePayClient({ ...credentials.gatepay, baseUrl: url });
-  const daxpay = createDaxPayClient({ ...credentials.daxpay, baseUrl: url });
-  const payermax = createPayerMaxClient({ ...credentials.payermax, baseUrl: url });
+  const gatepay = createGatePayClient({ ...credentials.gatepay, baseUrl: url, ...transport });
+  const daxpay = createDaxPayClient({ ...credentials.daxpay, baseUrl: url, ...transport });
+  const payermax = createPayerMaxClient({ ...credentials.payermax, baseUrl: url, ...transport });
   const rows: TourRow[] = [];
 
   seed.gatepayPrepayOrder({ merchantTradeNo: "TOUR-CLOSE-1" });
