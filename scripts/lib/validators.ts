@@ -105,10 +105,11 @@ function embeddedJsonSchemas(body: Json, schemas: JsonObject): Array<[string, Js
     schema = schemas[schema.$ref.replace("#/components/schemas/", "")] ?? null;
   }
   const properties = isObject(schema) && isObject(schema.properties) ? schema.properties : {};
-  return Object.entries(properties).flatMap(([name, property]): Array<[string, Json]> =>
-    isObject(property) && property.contentMediaType === "application/json" && property.contentSchema
-      ? [[name, property.contentSchema]]
-      : [],
+  return Object.entries(properties).flatMap(
+    ([name, property]): Array<[string, Json]> =>
+      isObject(property) && property.contentMediaType === "application/json" && property.contentSchema
+        ? [[name, property.contentSchema]]
+        : [],
   );
 }
 
