@@ -223,22 +223,34 @@ export function estimateClockOffsetMs(
   return Number.isFinite(serverMs) ? serverMs - localNowMs : undefined;
 }
 
+/**
+ * Why a signature check failed: "missing" (no signature where one is required), "invalid" (present
+ * but does not verify), "stale" (verifies, but its time is outside the allowed window), "replayed"
+ * (verifies, but the same signature was already accepted inside the window).
+ */
+export type SignatureErrorReason = "missing" | "invalid" | "stale" | "replayed";
+
 /** Options for {@link SignatureError}. */
 export interface SignatureErrorOptions extends PayClientErrorOptions {
-  /** "missing": no signature where one is required; "invalid": present but does not verify. */
-  reason: "missing" | "invalid";
+  reason: SignatureErrorReason;
+  /** What carried the signature; default "response". */
+  subject?: "response" | "notification" | undefined;
 }
 
-/** A response signature was missing or did not verify; the response is not trusted (fail closed). */
+const SIGNATURE_TEXT: Record<SignatureErrorReason, string> = {
+  missing: "signature is missing",
+  invalid: "signature is invalid",
+  stale: "time is outside the allowed window",
+  replayed: "was already received (replay)",
+};
+
+/** A response or notification signature was missing, invalid, stale or replayed; it is not trusted (fail closed). */
 export class SignatureError extends PayClientError {
   override readonly type = "signature" as const;
-  readonly reason: "missing" | "invalid";
+  readonly reason: SignatureErrorReason;
 
   constructor(options: SignatureErrorOptions) {
-    super(
-      options.reason === "missing" ? "response signature is missing" : "response signature is invalid",
-      options,
-    );
+    super(`${options.subject ?? "response"} ${SIGNATURE_TEXT[options.reason]}`, options);
     this.reason = options.reason;
   }
 

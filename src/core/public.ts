@@ -12,10 +12,13 @@ export {
   ProviderRejectedError,
   ProviderUnavailableError,
   SignatureError,
+  type SignatureErrorReason,
   TimeoutError,
   UnexpectedResponseError,
   type UnexpectedResponseReason,
   ValidationError,
 } from "./errors.js";
 export type { RequestEvent, ResponseEvent } from "./hooks.js";
+export type { NotificationCheckOptions, NotificationHeaders } from "./notification.js";
 export type { CommonClientOptions } from "./options.js";
+export { createMemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from "./replay.js";

@@ -10,7 +10,7 @@ import type { Secret } from "../core/redact.js";
 import { signPayerMax, verifyPayerMaxSignature } from "./sign.js";
 
 /** The header that carries the signature, both ways. */
-const PAYERMAX_SIGN_HEADER = "sign";
+export const PAYERMAX_SIGN_HEADER = "sign";
 /** The code of an accepted request. */
 export const APPLY_SUCCESS = "APPLY_SUCCESS";
 
