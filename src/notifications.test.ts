@@ -1,0 +1,238 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { createMemoryReplayStore } from "./core/replay.js";
+import { signDaxPay } from "./daxpay/sign.js";
+import { signGatePay } from "./gatepay/sign.js";
+import { createNotificationHandler, type NotificationEvent, toNodeHandler } from "./notifications.js";
+import { signPayerMax } from "./payermax/sign.js";
+import { TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./payermax/test-keys.js";
+
+const NOW = Date.parse("2024-11-06T03:58:13.000Z");
+const GATEPAY_SECRET = "gatepay-handler-secret";
+const DAXPAY_SECRET = "daxpay-handler-secret";
+
+function gatepayRequest(nonce = "abc123"): Request {
+  const body = JSON.stringify({
+    bizType: "PAY",
+    bizId: "P1",
+    bizStatus: "PAY_CLOSE",
+    data: JSON.stringify({ merchantTradeNo: "M1" }),
+  });
+  const timestamp = String(NOW);
+  return new Request("http://merchant.test/notify", {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "X-GatePay-Timestamp": timestamp,
+      "X-GatePay-Nonce": nonce,
+      "X-GatePay-Signature": signGatePay({ secret: GATEPAY_SECRET, timestamp, nonce, body }),
+    },
+  });
+}
+
+function payermaxRequest(): Request {
+  const body = JSON.stringify({
+    code: "APPLY_SUCCESS",
+    msg: "Success.",
+    keyVersion: "1",
+    appId: "app",
+    notifyTime: "2024-11-06T03:58:13.000Z",
+    notifyType: "CANCEL",
+    data: { requestId: "R1", outTradeNo: "O1", status: "SUCCESS" },
+  });
+  return new Request("http://merchant.test/notify", {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", sign: signPayerMax(body, TEST_PRIVATE_KEY_PEM) },
+  });
+}
+
+function daxpayBody(): string {
+  const fields = { code: 0, resTime: NOW / 1000, orderNo: "D1", status: "close" };
+  return JSON.stringify({ ...fields, sign: signDaxPay(fields, DAXPAY_SECRET) });
+}
+
+function daxpayRequest(): Request {
+  return new Request("http://merchant.test/notify", {
+    method: "POST",
+    body: daxpayBody(),
+    headers: { "content-type": "application/json" },
+  });
+}
+
+function handlerWith(onNotification: (event: NotificationEvent) => void | Promise<void>) {
+  const common = { now: () => NOW, replayStore: createMemoryReplayStore({ now: () => NOW }) };
+  return createNotificationHandler({
+    gatepay: { secret: GATEPAY_SECRET, ...common },
+    payermax: { platformPublicKey: TEST_PUBLIC_KEY_PEM, ...common },
+    daxpay: { secret: DAXPAY_SECRET, ...common },
+    onNotification,
+  });
+}
+
+async function answer(response: Response) {
+  return { status: response.status, type: response.headers.get("content-type"), body: await response.text() };
+}
+
+describe("createNotificationHandler", () => {
+  it("acknowledges each provider with its exact success body, detected by headers", async () => {
+    const events: NotificationEvent[] = [];
+    const handle = handlerWith((event) => {
+      events.push(event);
+    });
+    expect(await answer(await handle(gatepayRequest()))).toStrictEqual({
+      status: 200,
+      type: "application/json",
+      body: '{"returnCode":"SUCCESS","returnMessage":""}',
+    });
+    expect(await answer(await handle(payermaxRequest()))).toStrictEqual({
+      status: 200,
+      type: "application/json",
+      body: '{"code":"SUCCESS","msg":"Success"}',
+    });
+    expect(await answer(await handle(daxpayRequest()))).toStrictEqual({
+      status: 200,
+      type: "text/plain; charset=utf-8",
+      body: "SUCCESS",
+    });
+    expect(events.map((event) => event.provider)).toStrictEqual(["gatepay", "payermax", "daxpay"]);
+    expect(events[0]).toMatchObject({
+      notification: { bizStatus: "PAY_CLOSE", data: { merchantTradeNo: "M1" } },
+    });
+  });
+
+  it("answers only after onNotification has resolved", async () => {
+    let release: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handle = handlerWith(() => done);
+    let answered = false;
+    const pending = handle(daxpayRequest()).then((response) => {
+      answered = true;
+      return response;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    release();
+    expect((await pending).status).toBe(200);
+  });
+
+  it("answers 500 without the acknowledgement when onNotification throws, and processes the provider's identical retry", async () => {
+    let calls = 0;
+    const handle = handlerWith(() => {
+      calls += 1;
+      if (calls === 1) throw new Error(`database down; secret ${DAXPAY_SECRET}`);
+    });
+    const first = await answer(await handle(daxpayRequest()));
+    expect(first).toStrictEqual({
+      status: 500,
+      type: "application/json",
+      body: '{"error":"processing_failed"}',
+    });
+    expect((await answer(await handle(daxpayRequest()))).body).toBe("SUCCESS");
+    expect(calls).toBe(2);
+  });
+
+  it("refuses a replay (409), a bad or missing signature (401) and a wrong shape (400), never calling onNotification", async () => {
+    let calls = 0;
+    const handle = handlerWith(() => {
+      calls += 1;
+    });
+    await handle(gatepayRequest());
+    expect(await answer(await handle(gatepayRequest()))).toMatchObject({
+      status: 409,
+      body: '{"error":"signature_replayed"}',
+    });
+    const tampered = gatepayRequest("other1");
+    const forged = new Request(tampered, {
+      body: (await tampered.text()).replace("PAY_CLOSE", "PAY_SUCCESS"),
+    });
+    expect(await answer(await handle(forged))).toMatchObject({
+      status: 401,
+      body: '{"error":"signature_invalid"}',
+    });
+    const unsigned = new Request("http://merchant.test/notify", { method: "POST", body: '{"orderNo":"D1"}' });
+    expect(await answer(await handle(unsigned))).toMatchObject({
+      status: 401,
+      body: '{"error":"signature_missing"}',
+    });
+    const notJson = new Request("http://merchant.test/notify", { method: "POST", body: "hello" });
+    expect(await answer(await handle(notJson))).toMatchObject({
+      status: 400,
+      body: '{"error":"wrong_shape"}',
+    });
+    expect(await answer(await handle(new Request("http://merchant.test/notify")))).toMatchObject({
+      status: 405,
+    });
+    expect(calls).toBe(1);
+  });
+
+  it("with one provider configured, treats every request as that provider's", async () => {
+    const handle = createNotificationHandler({
+      payermax: {
+        platformPublicKey: TEST_PUBLIC_KEY_PEM,
+        now: () => NOW,
+        replayStore: createMemoryReplayStore(),
+      },
+      onNotification: () => {},
+    });
+    expect(await answer(await handle(daxpayRequest()))).toMatchObject({
+      status: 401,
+      body: '{"error":"signature_missing"}',
+    });
+  });
+
+  it("refuses to be created without a provider or without onNotification", () => {
+    expect(() => createNotificationHandler({ onNotification: () => {} })).toThrow(
+      "createNotificationHandler: configure at least one of gatepay, payermax, daxpay",
+    );
+  });
+});
+
+describe("toNodeHandler", () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+
+  async function serve(preParse?: (body: string) => unknown): Promise<string> {
+    const node = toNodeHandler(handlerWith(() => {}));
+    server = createServer((request, response) => {
+      if (preParse === undefined) {
+        void node(request, response);
+        return;
+      }
+      let text = "";
+      request.on("data", (chunk: Buffer) => {
+        text += chunk.toString("utf8");
+      });
+      request.on("end", () => void node(Object.assign(request, { body: preParse(text) }), response));
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
+  }
+
+  it("verifies the raw body streamed by node:http and acknowledges", async () => {
+    const url = await serve();
+    const request = payermaxRequest();
+    const response = await fetch(url, {
+      method: "POST",
+      headers: request.headers,
+      body: await request.text(),
+    });
+    expect(await answer(response)).toMatchObject({ status: 200, body: '{"code":"SUCCESS","msg":"Success"}' });
+  });
+
+  it("uses a raw body a framework left as a string or Buffer, and refuses an already-parsed one", async () => {
+    const raw = await serve((text) => Buffer.from(text, "utf8"));
+    expect((await answer(await fetch(raw, { method: "POST", body: daxpayBody() }))).body).toBe("SUCCESS");
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    const parsed = await serve((text) => JSON.parse(text));
+    const response = await fetch(parsed, { method: "POST", body: daxpayBody() });
+    expect(await answer(response)).toMatchObject({ status: 500, body: '{"error":"raw_body_required"}' });
+  });
+});
