@@ -28,6 +28,12 @@ import {
   rejectUnknownKeys,
   SandboxInputError,
 } from "./input.js";
+import {
+  NotificationDelivery,
+  parseNotificationOptions,
+  type SandboxNotificationOptions,
+  type SandboxNotificationRecord,
+} from "./notify.js";
 import { payermaxRoutes } from "./payermax.js";
 import {
   type BodyResult,
@@ -67,6 +73,10 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Fixed credentials (test material only); providers left out get fresh ones. */
   credentials?: SandboxCredentialsInput;
+  /** Where order changes are notified, signed as each provider signs; loopback only unless allowed. Default none. */
+  notifyUrl?: string;
+  /** Retries, PayerMax cancel settling and the loopback rule of those notifications. */
+  notifications?: SandboxNotificationOptions;
 }
 
 /** A running sandbox. */
@@ -91,6 +101,12 @@ export interface Sandbox {
   orders<K extends SandboxOrderKind>(kind: K): SandboxOrderRecordOf<K>[];
   /** Forgets orders, quotes, PayerMax cancel requests and GatePay nonces; credentials stay. */
   reset(): void;
+  /** Sets (null clears) where notifications are sent; throws SandboxInputError for a bad or non-loopback URL. */
+  setNotifyUrl(url: string | null): void;
+  /** Every notification sent, with its delivery attempts, oldest first. */
+  notifications(): SandboxNotificationRecord[];
+  /** Resolves when every notification so far is acknowledged or has used up its retries. */
+  notificationsSettled(): Promise<void>;
   /** Closes the server and every connection; pending delayed answers are dropped. Idempotent. */
   stop(): Promise<void>;
 }
@@ -109,6 +125,8 @@ const OPTION_KEYS = [
   "paymentDelayMs",
   "maxBodyBytes",
   "credentials",
+  "notifyUrl",
+  "notifications",
 ] as const satisfies readonly (keyof SandboxOptions)[];
 
 interface ResolvedOptions {
@@ -229,12 +247,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const keys = resolveSandboxKeys(options.credentials, resolved.daxpaySignType);
   const state = new SandboxState(resolved.clock);
   const nonces = new GatePayNonceMemory();
+  const delivery = new NotificationDelivery(
+    keys,
+    resolved.clock,
+    parseNotificationOptions(options.notifications),
+  );
+  delivery.setNotifyUrl(options.notifyUrl ?? null);
+  state.observer = delivery;
   const context: SandboxContext = {
     clock: resolved.clock,
     state,
     keys,
     settings: { gatepayResponseSignatures: resolved.gatepayResponseSignatures },
     gatepayNonces: nonces,
+    notifications: delivery,
     reset: () => {
       state.reset();
       nonces.clear();
@@ -348,8 +374,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     orders: ((kind?: SandboxOrderKind) =>
       state.orders(kind === undefined ? undefined : parseOrderKind(kind, "kind"))) as Sandbox["orders"],
     reset: context.reset,
+    setNotifyUrl: (url) => delivery.setNotifyUrl(url),
+    notifications: () => delivery.list(),
+    notificationsSettled: () => delivery.idle(),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
+        delivery.stop();
         stopping.abort();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -272,8 +272,16 @@ function change<S extends string>(
   }
 }
 
+/** Told about each status change and each newly decided PayerMax cancel (notify.ts sends notifications). */
+export interface SandboxStateObserver {
+  orderChanged(record: SandboxOrderRecord, change: SandboxStateChange): void;
+  payermaxCancelDecided(cancel: PayerMaxCancelRecord, outTradeNo: string): void;
+}
+
 /** The orders, quotes and cancel requests of one sandbox. */
 export class SandboxState {
+  /** Notified after a change, synchronously; it must only schedule work, never await or throw. */
+  observer: SandboxStateObserver | undefined;
   readonly #clock: () => number;
   #seq = 0;
   readonly #prepay = new Map<string, Stored<GatePayPrepayOrderRecord>>();
@@ -365,6 +373,7 @@ export class SandboxState {
     }
     if (record.status !== status) {
       change<string>(record, status, this.#clock(), "setStatus", false);
+      this.#changed(record);
     }
     return snapshot<SandboxOrderRecord>(record);
   }
@@ -382,6 +391,7 @@ export class SandboxState {
         return "already-closed";
       case "PENDING":
         change(order, "CLOSED", now, "closeOrder", true);
+        this.#changed(order);
         return "closed";
     }
   }
@@ -440,6 +450,7 @@ export class SandboxState {
         return "already-cancelled";
       case "PENDING":
         change(recharge, "CANCELLED", now, "cancelRecharge", true);
+        this.#changed(recharge);
         return "cancelled";
     }
   }
@@ -459,6 +470,7 @@ export class SandboxState {
         return "already-cancelled";
       case "progress":
         change(order, "cancel", now, "cancel", true);
+        this.#changed(order);
         return "cancelled";
     }
   }
@@ -491,6 +503,7 @@ export class SandboxState {
     };
     if (order.status === "AUTHORIZED") {
       change(order, "CANCELLED", now, "cancel", true);
+      this.#changed(order);
     } else {
       cancel.outcome = "FAILED";
       cancel.errorCode = "ORDER_STATUS_INVALID";
@@ -498,7 +511,15 @@ export class SandboxState {
     }
     order.cancels.push(cancel);
     this.#payermaxCancels.set(ids.requestId, { order, cancel });
+    this.observer?.payermaxCancelDecided({ ...cancel }, order.outTradeNo);
     return { outcome: "answered", cancel: { ...cancel }, outTradeNo: order.outTradeNo };
+  }
+
+  #changed(record: Stored<SandboxOrderRecord>): void {
+    const last = record.history[record.history.length - 1];
+    if (this.observer !== undefined && last !== undefined) {
+      this.observer.orderChanged(snapshot<SandboxOrderRecord>(record), { ...last });
+    }
   }
 
   #find(kind: SandboxOrderKind, id: string): Stored<SandboxOrderRecord> | undefined {
