@@ -1,5 +1,5 @@
-// Collects every TypeScript sample a reader of the docs sees (each operation's x-codeSamples in the
-// bundled specs, and each snippet of the landing page) and writes them out as modules, so that
+// Collects every TypeScript sample a reader of the docs sees (each operation's and webhook's
+// x-codeSamples in the bundled specs, and each snippet of the landing page) and writes them out as modules, so that
 // `npm run check:samples` can type-check them against the package source.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,6 +34,20 @@ export function collectSamples(root: string): Sample[] {
           name: `${api.api}.${operation.operationId}${suffix}`,
           origin: `x-codeSamples "${sample.label}" of ${operation.operationId} (${operation.method.toUpperCase()} ${operation.path}) in generated/openapi/${api.api}.json`,
           // Every spec's additions live in its overlay (wired in redocly.yaml), never in vendor text.
+          editIn: `specs/${api.api}/overlay.yaml, then run npm run generate`,
+          source: sample.source,
+        });
+      });
+    }
+  }
+  for (const api of readApis(root)) {
+    for (const webhook of api.webhooks) {
+      const typescript = webhook.codeSamples.filter((sample) => isTypeScript(sample.lang));
+      typescript.forEach((sample, index) => {
+        const suffix = typescript.length > 1 ? `.${index}` : "";
+        samples.push({
+          name: `${api.api}.${webhook.operationId}${suffix}`,
+          origin: `x-codeSamples "${sample.label}" of webhook ${webhook.name} in generated/openapi/${api.api}.json`,
           editIn: `specs/${api.api}/overlay.yaml, then run npm run generate`,
           source: sample.source,
         });
