@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UnexpectedResponseError } from "../core/errors.js";
 import { createMemoryReplayStore } from "../core/replay.js";
+import { rejectionOf } from "../core/test-support.js";
 import { DAXPAY_NOTIFICATION_TOLERANCE_MS, verifyDaxPayNotification } from "./notification.js";
 import { daxPaySignString, signDaxPay } from "./sign.js";
 
@@ -32,15 +33,6 @@ function options() {
   return { secret: SECRET, now: () => NOW, replayStore: createMemoryReplayStore({ now: () => NOW }) };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (error: unknown) => error,
-  );
-}
-
 describe("verifyDaxPayNotification", () => {
   it("signs what the server signs: nulls skipped, booleans and epoch seconds as text", () => {
     expect(daxPaySignString(JSON.parse(notice()), SECRET)).toBe(
@@ -62,11 +54,13 @@ describe("verifyDaxPayNotification", () => {
   it("refuses a body with one byte changed, and a changed sign, as invalid", async () => {
     const body = notice();
     expect(
-      await refusal(verifyDaxPayNotification(body.replace('"amount":100', '"amount":101'), options())),
+      await rejectionOf(verifyDaxPayNotification(body.replace('"amount":100', '"amount":101'), options())),
     ).toMatchObject({ reason: "invalid" });
     const sign = (JSON.parse(body) as { sign: string }).sign;
     const changed = body.replace(sign, `${sign.slice(0, -1)}${sign.endsWith("0") ? "1" : "0"}`);
-    expect(await refusal(verifyDaxPayNotification(changed, options()))).toMatchObject({ reason: "invalid" });
+    expect(await rejectionOf(verifyDaxPayNotification(changed, options()))).toMatchObject({
+      reason: "invalid",
+    });
   });
 
   it("accepts a retry 24 hours later (the server resends the same text) but refuses one past 25 hours as stale", async () => {
@@ -74,28 +68,30 @@ describe("verifyDaxPayNotification", () => {
     const late = { ...options(), now: () => NOW + 24 * 3600_000 };
     await expect(verifyDaxPayNotification(body, late)).resolves.toMatchObject({ status: "cancel" });
     const stale = { ...options(), now: () => NOW + DAXPAY_NOTIFICATION_TOLERANCE_MS + 1000 };
-    expect(await refusal(verifyDaxPayNotification(body, stale))).toMatchObject({ reason: "stale" });
+    expect(await rejectionOf(verifyDaxPayNotification(body, stale))).toMatchObject({ reason: "stale" });
   });
 
   it("refuses the same notice a second time as replayed", async () => {
     const shared = options();
     await verifyDaxPayNotification(notice(), shared);
-    expect(await refusal(verifyDaxPayNotification(notice(), shared))).toMatchObject({ reason: "replayed" });
+    expect(await rejectionOf(verifyDaxPayNotification(notice(), shared))).toMatchObject({
+      reason: "replayed",
+    });
   });
 
   it("refuses a notice without sign as missing", async () => {
     const unsigned = JSON.stringify({ ...JSON.parse(notice()), sign: undefined });
-    expect(await refusal(verifyDaxPayNotification(unsigned, options()))).toMatchObject({
+    expect(await rejectionOf(verifyDaxPayNotification(unsigned, options()))).toMatchObject({
       reason: "missing",
       provider: "daxpay",
     });
   });
 
   it("refuses a body that is not JSON, and a signed notice without orderNo, as unexpected", async () => {
-    expect(await refusal(verifyDaxPayNotification("SUCCESS", options()))).toMatchObject({
+    expect(await rejectionOf(verifyDaxPayNotification("SUCCESS", options()))).toMatchObject({
       reason: "not_json",
     });
-    const error = await refusal(verifyDaxPayNotification(notice({ orderNo: null }), options()));
+    const error = await rejectionOf(verifyDaxPayNotification(notice({ orderNo: null }), options()));
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expect(error).toMatchObject({ reason: "wrong_shape", bodySnippet: "" });
   });
@@ -103,7 +99,7 @@ describe("verifyDaxPayNotification", () => {
   it("puts neither the secret nor the sign in an error", async () => {
     const body = notice();
     const sign = (JSON.parse(body) as { sign: string }).sign;
-    const error = await refusal(verifyDaxPayNotification(body.replace("P0001", "P0002"), options()));
+    const error = await rejectionOf(verifyDaxPayNotification(body.replace("P0001", "P0002"), options()));
     const text = `${(error as Error).message} ${JSON.stringify(error)}`;
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(sign);

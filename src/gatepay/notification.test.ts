@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SignatureError, UnexpectedResponseError } from "../core/errors.js";
 import { createMemoryReplayStore } from "../core/replay.js";
+import { rejectionOf } from "../core/test-support.js";
 import { GATEPAY_NOTIFICATION_TOLERANCE_MS, verifyGatePayNotification } from "./notification.js";
 import { signGatePay } from "./sign.js";
 
@@ -26,15 +27,6 @@ function headersFor(body: string, timestamp = String(NOW), nonce = "n0nce123") {
 
 function options() {
   return { secret: SECRET, now: () => NOW, replayStore: createMemoryReplayStore({ now: () => NOW }) };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe("verifyGatePayNotification", () => {
@@ -95,7 +87,7 @@ describe("verifyGatePayNotification", () => {
 
   it("refuses a body with one byte changed as invalid", async () => {
     const tampered = BODY.replace("PAY_CLOSE", "PAY_CLOSF");
-    const error = await refusal(verifyGatePayNotification(tampered, headersFor(BODY), options()));
+    const error = await rejectionOf(verifyGatePayNotification(tampered, headersFor(BODY), options()));
     expect(error).toBeInstanceOf(SignatureError);
     expect(error).toMatchObject({ reason: "invalid", provider: "gatepay" });
   });
@@ -104,7 +96,7 @@ describe("verifyGatePayNotification", () => {
     const headers = headersFor(BODY);
     const last = headers["X-GatePay-Signature"].slice(-1);
     headers["X-GatePay-Signature"] = headers["X-GatePay-Signature"].slice(0, -1) + (last === "0" ? "1" : "0");
-    expect(await refusal(verifyGatePayNotification(BODY, headers, options()))).toMatchObject({
+    expect(await rejectionOf(verifyGatePayNotification(BODY, headers, options()))).toMatchObject({
       reason: "invalid",
     });
   });
@@ -114,7 +106,7 @@ describe("verifyGatePayNotification", () => {
       NOW - GATEPAY_NOTIFICATION_TOLERANCE_MS - 1,
       NOW + GATEPAY_NOTIFICATION_TOLERANCE_MS + 1,
     ]) {
-      const error = await refusal(
+      const error = await rejectionOf(
         verifyGatePayNotification(BODY, headersFor(BODY, String(timestamp)), options()),
       );
       expect(error).toMatchObject({
@@ -131,7 +123,7 @@ describe("verifyGatePayNotification", () => {
   it("refuses the same signed delivery a second time as replayed, and accepts it again once forgotten", async () => {
     const shared = options();
     await verifyGatePayNotification(BODY, headersFor(BODY), shared);
-    expect(await refusal(verifyGatePayNotification(BODY, headersFor(BODY), shared))).toMatchObject({
+    expect(await rejectionOf(verifyGatePayNotification(BODY, headersFor(BODY), shared))).toMatchObject({
       reason: "replayed",
     });
     await shared.replayStore.forget(`gatepay:n0nce123:${headersFor(BODY)["X-GatePay-Signature"]}`);
@@ -144,7 +136,7 @@ describe("verifyGatePayNotification", () => {
     for (const name of ["X-GatePay-Timestamp", "X-GatePay-Nonce", "X-GatePay-Signature"] as const) {
       const headers: Record<string, string> = headersFor(BODY);
       delete headers[name];
-      expect(await refusal(verifyGatePayNotification(BODY, headers, options()))).toMatchObject({
+      expect(await rejectionOf(verifyGatePayNotification(BODY, headers, options()))).toMatchObject({
         reason: "missing",
       });
     }
@@ -157,7 +149,7 @@ describe("verifyGatePayNotification", () => {
       bizStatus: "PAY_SUCCESS",
       data: '{"currency":"USDT"}',
     });
-    const error = await refusal(verifyGatePayNotification(body, headersFor(body), options()));
+    const error = await rejectionOf(verifyGatePayNotification(body, headersFor(body), options()));
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expect(error).toMatchObject({
       reason: "wrong_shape",
@@ -168,7 +160,7 @@ describe("verifyGatePayNotification", () => {
 
   it("puts no secret, signature or body in the error or its JSON", async () => {
     const headers = headersFor(BODY);
-    const error = (await refusal(
+    const error = (await rejectionOf(
       verifyGatePayNotification(`${BODY} `, headers, options()),
     )) as SignatureError;
     const text = `${error.message} ${JSON.stringify(error)} ${error.stack}`;

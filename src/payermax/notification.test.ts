@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SignatureError } from "../core/errors.js";
 import { createMemoryReplayStore } from "../core/replay.js";
+import { rejectionOf } from "../core/test-support.js";
 import { PAYERMAX_NOTIFICATION_TOLERANCE_MS, verifyPayerMaxNotification } from "./notification.js";
 import { signPayerMax } from "./sign.js";
 import { OTHER_TEST_PUBLIC_KEY_PEM, TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./test-keys.js";
@@ -44,15 +45,6 @@ function options() {
   };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (error: unknown) => error,
-  );
-}
-
 describe("verifyPayerMaxNotification", () => {
   it("accepts a signed cancel result and returns it typed", async () => {
     const notification = await verifyPayerMaxNotification(
@@ -86,11 +78,11 @@ describe("verifyPayerMaxNotification", () => {
   it("refuses a body with one byte changed, and a signature made with another key, as invalid", async () => {
     const sign = signPayerMax(CANCEL, TEST_PRIVATE_KEY_PEM);
     const tampered = CANCEL.replace('"SUCCESS"', '"SUCCESs"');
-    expect(await refusal(verifyPayerMaxNotification(tampered, { sign }, options()))).toMatchObject({
+    expect(await rejectionOf(verifyPayerMaxNotification(tampered, { sign }, options()))).toMatchObject({
       reason: "invalid",
     });
     const wrongKey = { ...options(), platformPublicKey: OTHER_TEST_PUBLIC_KEY_PEM };
-    expect(await refusal(verifyPayerMaxNotification(CANCEL, { sign }, wrongKey))).toMatchObject({
+    expect(await rejectionOf(verifyPayerMaxNotification(CANCEL, { sign }, wrongKey))).toMatchObject({
       reason: "invalid",
     });
   });
@@ -98,9 +90,11 @@ describe("verifyPayerMaxNotification", () => {
   it("refuses a signature with one character changed as invalid", async () => {
     const sign = signPayerMax(CANCEL, TEST_PRIVATE_KEY_PEM);
     const changed = `${sign[0] === "A" ? "B" : "A"}${sign.slice(1)}`;
-    expect(await refusal(verifyPayerMaxNotification(CANCEL, { sign: changed }, options()))).toMatchObject({
-      reason: "invalid",
-    });
+    expect(await rejectionOf(verifyPayerMaxNotification(CANCEL, { sign: changed }, options()))).toMatchObject(
+      {
+        reason: "invalid",
+      },
+    );
   });
 
   it("refuses a notifyTime older than 14 hours, or more than 2 minutes ahead, as stale", async () => {
@@ -108,7 +102,7 @@ describe("verifyPayerMaxNotification", () => {
     const ahead = new Date(NOW + 121_000).toISOString();
     for (const notifyTime of [old, ahead]) {
       const body = bodyOf("PAYMENT", { outTradeNo: "P1", tradeToken: "T1", status: "FAILED" }, notifyTime);
-      const error = await refusal(
+      const error = await rejectionOf(
         verifyPayerMaxNotification(body, { sign: signPayerMax(body, TEST_PRIVATE_KEY_PEM) }, options()),
       );
       expect(error).toMatchObject({ reason: "stale", provider: "payermax" });
@@ -119,7 +113,7 @@ describe("verifyPayerMaxNotification", () => {
     const shared = options();
     const headers = { sign: signPayerMax(CANCEL, TEST_PRIVATE_KEY_PEM) };
     await verifyPayerMaxNotification(CANCEL, headers, shared);
-    const error = await refusal(verifyPayerMaxNotification(CANCEL, headers, shared));
+    const error = await rejectionOf(verifyPayerMaxNotification(CANCEL, headers, shared));
     expect(error).toBeInstanceOf(SignatureError);
     expect(error).toMatchObject({
       reason: "replayed",
@@ -128,16 +122,16 @@ describe("verifyPayerMaxNotification", () => {
   });
 
   it("refuses a notification without the sign header as missing", async () => {
-    expect(await refusal(verifyPayerMaxNotification(CANCEL, {}, options()))).toMatchObject({
+    expect(await rejectionOf(verifyPayerMaxNotification(CANCEL, {}, options()))).toMatchObject({
       reason: "missing",
     });
-    expect(await refusal(verifyPayerMaxNotification(CANCEL, { sign: "" }, options()))).toMatchObject({
+    expect(await rejectionOf(verifyPayerMaxNotification(CANCEL, { sign: "" }, options()))).toMatchObject({
       reason: "missing",
     });
   });
 
   it("throws a configuration error naming the expected key format when the public key is unusable", async () => {
-    const error = await refusal(
+    const error = await rejectionOf(
       verifyPayerMaxNotification(CANCEL, { sign: "x" }, { ...options(), platformPublicKey: "nope" }),
     );
     expect(error).toBeInstanceOf(Error);
@@ -146,7 +140,7 @@ describe("verifyPayerMaxNotification", () => {
 
   it("puts no signature or body in the error", async () => {
     const sign = signPayerMax(CANCEL, TEST_PRIVATE_KEY_PEM);
-    const error = (await refusal(
+    const error = (await rejectionOf(
       verifyPayerMaxNotification(`${CANCEL}\n`, { sign }, options()),
     )) as SignatureError;
     const text = `${error.message} ${JSON.stringify(error)}`;
