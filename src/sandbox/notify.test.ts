@@ -6,7 +6,16 @@ import { createGatePayClient } from "../gatepay/client.js";
 import { createNotificationHandler, type NotificationEvent, toNodeHandler } from "../notifications.js";
 import { createPayerMaxClient } from "../payermax/client.js";
 import { SandboxInputError } from "./input.js";
-import { type Sandbox, startSandbox } from "./server.js";
+import { type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
+import { testCredentials } from "./test-support.js";
+
+// One key pair for the file: generating one per sandbox would dominate the run time.
+const credentials = testCredentials();
+
+/** A sandbox with the file's credentials. */
+function sandboxWith(options: SandboxOptions): Promise<Sandbox> {
+  return startSandbox({ credentials, ...options });
+}
 
 interface Merchant {
   readonly url: string;
@@ -59,7 +68,7 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
   async function setup(): Promise<{ sandbox: Sandbox; merchant: Merchant }> {
     let sandbox: Sandbox | undefined;
     const merchant = await startMerchant(() => sandbox as Sandbox);
-    sandbox = await startSandbox({ notifyUrl: merchant.url, notifications: FAST });
+    sandbox = await sandboxWith({ notifyUrl: merchant.url, notifications: FAST });
     cleanups.push(merchant.close, sandbox.stop);
     return { sandbox, merchant };
   }
@@ -157,7 +166,7 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const sandbox = await startSandbox({
+    const sandbox = await sandboxWith({
       notifyUrl: `http://127.0.0.1:${port}/closed`,
       notifications: { retryDelaysMs: [5, 5] },
     });
@@ -175,13 +184,13 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
   });
 
   it("delivers only to loopback unless allowed, and the admin route sets the URL", async () => {
-    await expect(startSandbox({ notifyUrl: "http://example.com/notify" })).rejects.toThrow(
+    await expect(sandboxWith({ notifyUrl: "http://example.com/notify" })).rejects.toThrow(
       new SandboxInputError(
         "notifyUrl",
         "must be a loopback address (127.0.0.0/8, ::1, localhost) unless notifications.allowNonLoopback is set",
       ),
     );
-    const sandbox = await startSandbox({ notifications: { allowNonLoopback: true } });
+    const sandbox = await sandboxWith({ notifications: { allowNonLoopback: true } });
     cleanups.push(sandbox.stop);
     const set = await fetch(`${sandbox.url}/__sandbox/notify-url`, {
       method: "POST",

@@ -109,6 +109,27 @@ export function parseNotificationOptions(value: unknown): Required<SandboxNotifi
   };
 }
 
+/** The notify URL as it will be used (null for none); SandboxInputError for a bad or, unless allowed, non-loopback one. */
+export function checkNotifyUrl(value: unknown, allowNonLoopback: boolean): string | null {
+  if (value === null || value === undefined) return null;
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new SandboxInputError("notifyUrl", "must be an absolute http(s) URL");
+  }
+  if (!allowNonLoopback && !isLoopback(url)) {
+    throw new SandboxInputError(
+      "notifyUrl",
+      "must be a loopback address (127.0.0.0/8, ::1, localhost) unless notifications.allowNonLoopback is set",
+    );
+  }
+  return url.href;
+}
+
 function errorCode(error: unknown): string {
   // Duck-typed: fetch's errors may come from another realm, where instanceof Error is false.
   const failure = error as { name?: unknown; cause?: { code?: unknown } } | null;
@@ -152,26 +173,7 @@ export class NotificationDelivery {
 
   /** Sets (or with null clears) where notifications go; throws SandboxInputError for a bad or non-loopback URL. */
   setNotifyUrl(value: unknown): void {
-    if (value === null || value === undefined) {
-      this.#url = null;
-      return;
-    }
-    let url: URL;
-    try {
-      url = new URL(String(value));
-    } catch {
-      throw new SandboxInputError("notifyUrl", "must be an absolute http(s) URL");
-    }
-    if (typeof value !== "string" || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      throw new SandboxInputError("notifyUrl", "must be an absolute http(s) URL");
-    }
-    if (!this.#options.allowNonLoopback && !isLoopback(url)) {
-      throw new SandboxInputError(
-        "notifyUrl",
-        "must be a loopback address (127.0.0.0/8, ::1, localhost) unless notifications.allowNonLoopback is set",
-      );
-    }
-    this.#url = url.href;
+    this.#url = checkNotifyUrl(value, this.#options.allowNonLoopback);
   }
 
   /** Where notifications currently go; null when none is set. */

@@ -29,6 +29,7 @@ import {
   SandboxInputError,
 } from "./input.js";
 import {
+  checkNotifyUrl,
   NotificationDelivery,
   parseNotificationOptions,
   type SandboxNotificationOptions,
@@ -244,15 +245,14 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 /** Starts a sandbox speaking GatePay, DaxPay and PayerMax at their real paths; resolves once it listens. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveOptions(options);
+  // Checked before the keys are made, so a wrong URL fails at once.
+  const notifyOptions = parseNotificationOptions(options.notifications);
+  const notifyUrl = checkNotifyUrl(options.notifyUrl, notifyOptions.allowNonLoopback);
   const keys = resolveSandboxKeys(options.credentials, resolved.daxpaySignType);
   const state = new SandboxState(resolved.clock);
   const nonces = new GatePayNonceMemory();
-  const delivery = new NotificationDelivery(
-    keys,
-    resolved.clock,
-    parseNotificationOptions(options.notifications),
-  );
-  delivery.setNotifyUrl(options.notifyUrl ?? null);
+  const delivery = new NotificationDelivery(keys, resolved.clock, notifyOptions);
+  delivery.setNotifyUrl(notifyUrl);
   state.observer = delivery;
   const context: SandboxContext = {
     clock: resolved.clock,
