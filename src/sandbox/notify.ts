@@ -176,6 +176,11 @@ export class NotificationDelivery {
     this.#url = checkNotifyUrl(value, this.#options.allowNonLoopback);
   }
 
+  /** True while a notify URL is set and the sandbox runs. */
+  get active(): boolean {
+    return this.#url !== null && !this.#stopped;
+  }
+
   /** Where notifications currently go; null when none is set. */
   get notifyUrl(): string | null {
     return this.#url;

@@ -274,6 +274,8 @@ function change<S extends string>(
 
 /** Told about each status change and each newly decided PayerMax cancel (notify.ts sends notifications). */
 export interface SandboxStateObserver {
+  /** False while nothing is listening (no notify URL): then the store skips building the snapshot. */
+  readonly active: boolean;
   orderChanged(record: SandboxOrderRecord, change: SandboxStateChange): void;
   payermaxCancelDecided(cancel: PayerMaxCancelRecord, outTradeNo: string): void;
 }
@@ -511,13 +513,13 @@ export class SandboxState {
     }
     order.cancels.push(cancel);
     this.#payermaxCancels.set(ids.requestId, { order, cancel });
-    this.observer?.payermaxCancelDecided({ ...cancel }, order.outTradeNo);
+    if (this.observer?.active === true) this.observer.payermaxCancelDecided({ ...cancel }, order.outTradeNo);
     return { outcome: "answered", cancel: { ...cancel }, outTradeNo: order.outTradeNo };
   }
 
   #changed(record: Stored<SandboxOrderRecord>): void {
     const last = record.history[record.history.length - 1];
-    if (this.observer !== undefined && last !== undefined) {
+    if (this.observer?.active === true && last !== undefined) {
       this.observer.orderChanged(snapshot<SandboxOrderRecord>(record), { ...last });
     }
   }
