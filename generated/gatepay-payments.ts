@@ -69,15 +69,15 @@ export interface components {
             /** @description SUCCESS or FAIL. */
             status: string;
             /** @description Error code. */
-            code: string;
+            code: string | null;
             /** @description Closing result. */
             data?: {
                 result?: string;
-            } | null;
+            } | string | null;
             /** @description Error information. */
-            errorMessage?: string;
+            errorMessage?: string | null;
             /** @description Error label, e.g. ORDER_NOT_EXIST. */
-            label?: string;
+            label?: string | null;
         };
         /** @description GatePay's notification envelope for a prepay order. GatePay sends other `bizType`s (refunds, payouts) to the same URL; those verify but are not modelled here. */
         PayOrderNotification: {

@@ -5,7 +5,7 @@
 // ("The handler").
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PayClientError, type Provider, SignatureError, type SignatureErrorReason } from "./core/errors.js";
+import { PayClientError, type Provider, SignatureError, type SignatureFailureReason } from "./core/errors.js";
 import type { CheckedNotification } from "./core/notification.js";
 import {
   checkDaxPayNotification,
@@ -13,14 +13,14 @@ import {
   type DaxPayNotificationOptions,
   type DaxPayPayNotice,
 } from "./daxpay/notification.js";
-import { GATEPAY_HEADERS } from "./gatepay/middleware.js";
+import { GATEPAY_HEADER } from "./gatepay/codes.js";
 import {
   checkGatePayNotification,
   GATEPAY_NOTIFICATION_ACKNOWLEDGEMENT,
   type GatePayNotification,
   type GatePayNotificationOptions,
 } from "./gatepay/notification.js";
-import { PAYERMAX_SIGN_HEADER } from "./payermax/middleware.js";
+import { PAYERMAX_SIGN_HEADER } from "./payermax/codes.js";
 import {
   checkPayerMaxNotification,
   PAYERMAX_NOTIFICATION_ACKNOWLEDGEMENT,
@@ -57,7 +57,7 @@ const ACKNOWLEDGEMENTS: Record<Provider, { body: string; contentType: string }> 
   daxpay: { body: DAXPAY_NOTIFICATION_ACKNOWLEDGEMENT, contentType: "text/plain; charset=utf-8" },
 };
 
-const STATUS_BY_REASON: Record<SignatureErrorReason, number> = {
+const STATUS_BY_REASON: Record<SignatureFailureReason, number> = {
   missing: 401,
   invalid: 401,
   stale: 401,
@@ -89,7 +89,7 @@ function providerOf(request: Request, providers: readonly Provider[]): Provider 
   if (providers.length === 1) return providers[0];
   const { headers } = request;
   let detected: Provider = "daxpay";
-  if (headers.has(GATEPAY_HEADERS.signature) || headers.has(GATEPAY_HEADERS.timestamp)) detected = "gatepay";
+  if (headers.has(GATEPAY_HEADER.signature) || headers.has(GATEPAY_HEADER.timestamp)) detected = "gatepay";
   else if (headers.has(PAYERMAX_SIGN_HEADER)) detected = "payermax";
   return providers.includes(detected) ? detected : undefined;
 }

@@ -12,7 +12,7 @@ export {
   ProviderRejectedError,
   ProviderUnavailableError,
   SignatureError,
-  type SignatureErrorReason,
+  type SignatureFailureReason,
   TimeoutError,
   UnexpectedResponseError,
   type UnexpectedResponseReason,

@@ -111,7 +111,7 @@ describe("verifyGatePayNotification", () => {
       );
       expect(error).toMatchObject({
         reason: "stale",
-        message: "[gatepay] notification time is outside the allowed window",
+        message: "[gatepay] notification signed time is outside the accepted window",
       });
     }
     const edge = String(NOW - GATEPAY_NOTIFICATION_TOLERANCE_MS);

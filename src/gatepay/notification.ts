@@ -26,7 +26,7 @@ import {
   rememberOnce,
   toleranceOf,
 } from "../core/notification.js";
-import { GATEPAY_HEADERS } from "./middleware.js";
+import { GATEPAY_HEADER } from "./codes.js";
 import { verifyGatePaySignature } from "./sign.js";
 
 /** The exact body GatePay expects, with HTTP 200, before it stops retrying (docs/notifications.md, G1). */
@@ -172,9 +172,9 @@ export async function checkGatePayNotification(
     throw new TypeError("verifyGatePayNotification: secret must be a non-empty string");
   }
   const tolerance = toleranceOf(options.toleranceMs, GATEPAY_NOTIFICATION_TOLERANCE_MS);
-  const timestamp = headerValue(headers, GATEPAY_HEADERS.timestamp, "gatepay");
-  const nonce = headerValue(headers, GATEPAY_HEADERS.nonce, "gatepay");
-  const signature = headerValue(headers, GATEPAY_HEADERS.signature, "gatepay");
+  const timestamp = headerValue(headers, GATEPAY_HEADER.timestamp, "gatepay");
+  const nonce = headerValue(headers, GATEPAY_HEADER.nonce, "gatepay");
+  const signature = headerValue(headers, GATEPAY_HEADER.signature, "gatepay");
   if (timestamp === undefined || nonce === undefined || signature === undefined) {
     throw new SignatureError({ reason: "missing", subject: "notification", provider: "gatepay" });
   }

@@ -117,7 +117,7 @@ describe("verifyPayerMaxNotification", () => {
     expect(error).toBeInstanceOf(SignatureError);
     expect(error).toMatchObject({
       reason: "replayed",
-      message: "[payermax] notification was already received (replay)",
+      message: "[payermax] notification signature was already used (replayed)",
     });
   });
 

@@ -21,7 +21,7 @@ import {
   rememberOnce,
   toleranceOf,
 } from "../core/notification.js";
-import { PAYERMAX_SIGN_HEADER } from "./middleware.js";
+import { PAYERMAX_SIGN_HEADER } from "./codes.js";
 import { parsePayerMaxPublicKey, verifyPayerMaxSignature } from "./sign.js";
 
 /** The exact body PayerMax expects before it stops retrying (docs/notifications.md, P1 and P3). */

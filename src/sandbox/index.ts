@@ -7,6 +7,7 @@ export type {
   SandboxCredentialsInput,
   SandboxDaxPayCredentials,
   SandboxGatePayCredentials,
+  SandboxPayerMaxBase64Keys,
   SandboxPayerMaxCredentials,
 } from "./credentials.js";
 export type { SandboxInputError } from "./input.js";
@@ -17,6 +18,7 @@ export type {
 } from "./notify.js";
 export { type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
 export type {
+  DaxPayChannel,
   DaxPayOrderRecord,
   DaxPayOrderSeed,
   DaxPayOrderStatus,

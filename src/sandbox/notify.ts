@@ -5,9 +5,9 @@
 // docs/notifications.md. Only loopback URLs are allowed unless the caller says otherwise.
 
 import { signDaxPay } from "../daxpay/sign.js";
-import { GATEPAY_HEADERS } from "../gatepay/middleware.js";
+import { GATEPAY_HEADER } from "../gatepay/codes.js";
 import { signGatePay } from "../gatepay/sign.js";
-import { PAYERMAX_SIGN_HEADER } from "../payermax/middleware.js";
+import { PAYERMAX_SIGN_HEADER } from "../payermax/codes.js";
 import { signPayerMax } from "../payermax/sign.js";
 import type { SandboxKeys } from "./credentials.js";
 import { expectObject, isRecord, optionalInteger, rejectUnknownKeys, SandboxInputError } from "./input.js";
@@ -292,9 +292,9 @@ export class NotificationDelivery {
         const timestamp = String(now);
         const nonce = randomAlphanumeric(32);
         return {
-          [GATEPAY_HEADERS.timestamp]: timestamp,
-          [GATEPAY_HEADERS.nonce]: nonce,
-          [GATEPAY_HEADERS.signature]: signGatePay({ secret, timestamp, nonce, body }),
+          [GATEPAY_HEADER.timestamp]: timestamp,
+          [GATEPAY_HEADER.nonce]: nonce,
+          [GATEPAY_HEADER.signature]: signGatePay({ secret, timestamp, nonce, body }),
         };
       },
       acknowledged: (status, text) => status === 200 && jsonField(text, "returnCode") === "SUCCESS",

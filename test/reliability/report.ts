@@ -93,7 +93,7 @@ const rows: [string, string][] = [
   ],
   [
     "Tampered answers tried",
-    `${number(tamperRuns)} (3 providers × ${number(tamperRuns / 3)} runs): every change to signed bytes refused (${number(figure("tampering", "daxpay.outsideDataSameResult"))} DaxPay changes to its unsigned envelope left the verified result as it was); ${number(callbackRuns)} altered callbacks, every one refused`,
+    `${number(tamperRuns)} (3 providers × ${number(tamperRuns / 3)} runs): every change to signed bytes refused (${number(figure("tampering", "daxpay.outsideDataSameResult"))} DaxPay changes to its unsigned envelope and ${number(figure("tampering", "daxpay.nullFieldSameResult"))} to null fields of its data, which DaxPay does not sign, left the verified result as it was); ${number(callbackRuns)} altered callbacks, every one refused`,
   ],
   [
     "Requests under load",
