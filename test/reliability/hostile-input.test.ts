@@ -476,7 +476,7 @@ describe("a length limit counts UTF-16 code units, as the providers' servers do"
 });
 
 /**
- * DaxPay's sign string, written again from PROVIDERS.md without looking at src/daxpay/sign.ts: keep
+ * DaxPay's sign string, written again from docs/providers.md without looking at src/daxpay/sign.ts: keep
  * non-null fields other than `sign`, sort keys by UTF-16 code units (insertion sort, compared unit by
  * unit), join `key=value` with `&`, delete every `"` and `\`, append `&key=<secret>` verbatim.
  */

@@ -493,7 +493,7 @@ describe("callback verification helpers", () => {
   );
 
   it(`verifyDaxPaySignature refuses ${RUNS} callbacks with a value, a field or the sign changed`, () => {
-    // Quotes and backslashes are deleted before signing (PROVIDERS.md, DaxPay step 3), so a change
+    // Quotes and backslashes are deleted before signing (docs/providers.md, "DaxPay", step 3), so a change
     // to one of them alone is invisible to the rule; see the next test.
     const value = callbackBody.filter((text) => !/["\\]/.test(text));
     const fields = fc.record({
