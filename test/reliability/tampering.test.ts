@@ -94,15 +94,19 @@ const orderState = fc.constantFrom("unpaid", "paid");
 const mutation = fc.record({ position: fc.nat(), byte: fc.integer({ min: 1, max: 255 }) });
 const headerStep = (byte: number) => 1 + (byte % 93);
 
+/** Where a byte of a DaxPay answer lies, as far as its signature is concerned. */
+type DaxPayByteRole = "signed" | "null member" | "envelope";
+
 /**
  * What DaxPay's signature covers at byte `at` of an answer body: "signed" inside `data` (its key and
  * every non-null member), "null member" inside a `"name":null` member of `data` (the server skips
  * nulls when signing, so the signature cannot see them), "envelope" outside `data`.
  */
-function daxPayByteRole(body: Buffer, at: number): "signed" | "null member" | "envelope" {
+function daxPayByteRole(body: Buffer, at: number): DaxPayByteRole {
   const start = body.indexOf('"data":{');
   const end = body.indexOf("}", start);
   if (start === -1 || at < start || at > end) return "envelope";
+  // latin1: one character per byte, so a match index is a byte offset.
   const data = body.subarray(start, end + 1).toString("latin1");
   for (const member of data.matchAll(/"[^"]*":null/g)) {
     const from = start + (member.index ?? 0);
@@ -224,7 +228,8 @@ describe("an answer with one byte changed on the way", () => {
       await fc.assert(
         fc.asyncProperty(orderState, mutation, async (state, change) => {
           const order = sandbox.seed.daxpayOrder({ status: state === "paid" ? "success" : "progress" });
-          let where: "signed" | "null member" | "envelope" = "envelope";
+          // Set by the proxy when the answer passes; `as` keeps TypeScript from narrowing it to "envelope".
+          let where = "envelope" as DaxPayByteRole;
           proxy.tamper = (answer) => {
             const at = change.position % answer.body.length;
             where = daxPayByteRole(answer.body, at);
