@@ -3,44 +3,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMemoryReplayStore } from "./core/replay.js";
-import { signDaxPay } from "./daxpay/sign.js";
-import { createNotificationHandler, toNodeHandler } from "./notifications.js";
-import { signPayerMax } from "./payermax/sign.js";
-import { TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./payermax/test-keys.js";
-
-const NOW = Date.parse("2024-11-06T03:58:13.000Z");
-const DAXPAY_SECRET = "daxpay-handler-secret";
-
-function daxpayBody(): string {
-  const fields = { code: 0, resTime: NOW / 1000, orderNo: "D1", status: "close" };
-  return JSON.stringify({ ...fields, sign: signDaxPay(fields, DAXPAY_SECRET) });
-}
-
-function payermaxBody(): string {
-  return JSON.stringify({
-    code: "APPLY_SUCCESS",
-    msg: "Success.",
-    keyVersion: "1",
-    appId: "app",
-    notifyTime: "2024-11-06T03:58:13.000Z",
-    notifyType: "CANCEL",
-    data: { requestId: "R1", outTradeNo: "O1", status: "SUCCESS" },
-  });
-}
-
-function handlerWith() {
-  const common = { now: () => NOW, replayStore: createMemoryReplayStore({ now: () => NOW }) };
-  return createNotificationHandler({
-    payermax: { platformPublicKey: TEST_PUBLIC_KEY_PEM, ...common },
-    daxpay: { secret: DAXPAY_SECRET, ...common },
-    onNotification: () => {},
-  });
-}
-
-async function answer(response: Response) {
-  return { status: response.status, body: await response.text() };
-}
+import { answer, daxpayBody, handlerWith, payermaxRequest } from "./notification-test-support.js";
+import { toNodeHandler } from "./notifications.js";
 
 describe("toNodeHandler", () => {
   let server: Server | undefined;
@@ -50,7 +14,7 @@ describe("toNodeHandler", () => {
   });
 
   async function serve(preParse?: (body: string) => unknown): Promise<string> {
-    const node = toNodeHandler(handlerWith());
+    const node = toNodeHandler(handlerWith(() => {}));
     server = createServer((request, response) => {
       if (preParse === undefined) {
         void node(request, response);
@@ -68,11 +32,11 @@ describe("toNodeHandler", () => {
 
   it("verifies the raw body streamed by node:http and acknowledges", async () => {
     const url = await serve();
-    const body = payermaxBody();
+    const request = payermaxRequest();
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", sign: signPayerMax(body, TEST_PRIVATE_KEY_PEM) },
-      body,
+      headers: request.headers,
+      body: await request.text(),
     });
     expect(await answer(response)).toMatchObject({ status: 200, body: '{"code":"SUCCESS","msg":"Success"}' });
   });

@@ -1,78 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryReplayStore } from "./core/replay.js";
-import { signDaxPay } from "./daxpay/sign.js";
-import { signGatePay } from "./gatepay/sign.js";
+import {
+  answer,
+  DAXPAY_SECRET,
+  daxpayRequest,
+  gatepayRequest,
+  handlerWith,
+  NOW,
+  payermaxRequest,
+} from "./notification-test-support.js";
 import { createNotificationHandler, type NotificationEvent } from "./notifications.js";
-import { signPayerMax } from "./payermax/sign.js";
-import { TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./payermax/test-keys.js";
-
-const NOW = Date.parse("2024-11-06T03:58:13.000Z");
-const GATEPAY_SECRET = "gatepay-handler-secret";
-const DAXPAY_SECRET = "daxpay-handler-secret";
-
-function gatepayRequest(nonce = "abc123"): Request {
-  const body = JSON.stringify({
-    bizType: "PAY",
-    bizId: "P1",
-    bizStatus: "PAY_CLOSE",
-    data: JSON.stringify({ merchantTradeNo: "M1" }),
-  });
-  const timestamp = String(NOW);
-  return new Request("http://merchant.test/notify", {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "X-GatePay-Timestamp": timestamp,
-      "X-GatePay-Nonce": nonce,
-      "X-GatePay-Signature": signGatePay({ secret: GATEPAY_SECRET, timestamp, nonce, body }),
-    },
-  });
-}
-
-function payermaxRequest(): Request {
-  const body = JSON.stringify({
-    code: "APPLY_SUCCESS",
-    msg: "Success.",
-    keyVersion: "1",
-    appId: "app",
-    notifyTime: "2024-11-06T03:58:13.000Z",
-    notifyType: "CANCEL",
-    data: { requestId: "R1", outTradeNo: "O1", status: "SUCCESS" },
-  });
-  return new Request("http://merchant.test/notify", {
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", sign: signPayerMax(body, TEST_PRIVATE_KEY_PEM) },
-  });
-}
-
-function daxpayBody(): string {
-  const fields = { code: 0, resTime: NOW / 1000, orderNo: "D1", status: "close" };
-  return JSON.stringify({ ...fields, sign: signDaxPay(fields, DAXPAY_SECRET) });
-}
-
-function daxpayRequest(): Request {
-  return new Request("http://merchant.test/notify", {
-    method: "POST",
-    body: daxpayBody(),
-    headers: { "content-type": "application/json" },
-  });
-}
-
-function handlerWith(onNotification: (event: NotificationEvent) => void | Promise<void>) {
-  const common = { now: () => NOW, replayStore: createMemoryReplayStore({ now: () => NOW }) };
-  return createNotificationHandler({
-    gatepay: { secret: GATEPAY_SECRET, ...common },
-    payermax: { platformPublicKey: TEST_PUBLIC_KEY_PEM, ...common },
-    daxpay: { secret: DAXPAY_SECRET, ...common },
-    onNotification,
-  });
-}
-
-async function answer(response: Response) {
-  return { status: response.status, type: response.headers.get("content-type"), body: await response.text() };
-}
+import { TEST_PUBLIC_KEY_PEM } from "./payermax/test-keys.js";
 
 describe("createNotificationHandler", () => {
   it("acknowledges each provider with its exact success body, detected by headers", async () => {
