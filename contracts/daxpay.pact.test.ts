@@ -108,28 +108,53 @@ describe("DaxPay: cancel", () => {
       });
   });
 
-  for (const [state, order, situation] of [
-    ["a paid order with bizOrderNo P0003 exists", "P0003", "paid order"],
-    ["a closed order with bizOrderNo P0004 exists", "P0004", "closed order"],
-    ["a cancelled order with bizOrderNo P0005 exists", "P0005", "already cancelled order"],
-  ] as const) {
-    it(`reports a ${situation} as not in progress (signed data.code 1, 订单不是支付中)`, async () => {
-      await pact
-        .addInteraction()
-        .given(state)
-        .uponReceiving(`a cancel request for ${situation} ${order}`)
-        .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: order }))
-        .willRespondWith(200, refused(DAXPAY_MESSAGE.notInProgress))
-        .executeTest(async (server) => {
-          expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: order }))).toMatchObject({
-            type: "provider_rejected",
-            providerCode: "1",
-            providerMessage: DAXPAY_MESSAGE.notInProgress,
-            verified: true,
-          });
+  /** Finishes an interaction answered "not in progress" (signed data.code 1) for `order`. */
+  function notInProgress(
+    interaction: ReturnType<ReturnType<typeof pact.addInteraction>["uponReceiving"]>,
+    order: string,
+  ) {
+    return interaction
+      .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: order }))
+      .willRespondWith(200, refused(DAXPAY_MESSAGE.notInProgress))
+      .executeTest(async (server) => {
+        expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: order }))).toMatchObject({
+          type: "provider_rejected",
+          providerCode: "1",
+          providerMessage: DAXPAY_MESSAGE.notInProgress,
+          verified: true,
         });
-    });
+      });
   }
+
+  it("reports a paid order as not in progress (signed data.code 1, 订单不是支付中)", async () => {
+    await notInProgress(
+      pact
+        .addInteraction()
+        .given("a paid order with bizOrderNo P0003 exists")
+        .uponReceiving("a cancel request for paid order P0003"),
+      "P0003",
+    );
+  });
+
+  it("reports a closed order as not in progress (signed data.code 1, 订单不是支付中)", async () => {
+    await notInProgress(
+      pact
+        .addInteraction()
+        .given("a closed order with bizOrderNo P0004 exists")
+        .uponReceiving("a cancel request for closed order P0004"),
+      "P0004",
+    );
+  });
+
+  it("reports an already cancelled order as not in progress (signed data.code 1, 订单不是支付中)", async () => {
+    await notInProgress(
+      pact
+        .addInteraction()
+        .given("a cancelled order with bizOrderNo P0005 exists")
+        .uponReceiving("a cancel request for already cancelled order P0005"),
+      "P0005",
+    );
+  });
 
   it("reports an order DaxPay does not know (signed data.code 1, 支付订单不存在)", async () => {
     await pact

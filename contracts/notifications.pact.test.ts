@@ -25,7 +25,7 @@ function pactFor(api: ApiName): PactV4 {
   return new PactV4({
     consumer: NOTIFICATIONS_CONSUMER,
     provider: api,
-    dir: PACTS_DIR,
+    dir: process.env.PAYCLIENTS_PACT_DIR ?? PACTS_DIR,
     spec: SpecificationVersion.SPECIFICATION_VERSION_V4,
     logLevel: "error",
   });
