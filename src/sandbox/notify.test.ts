@@ -192,13 +192,14 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
     );
     const sandbox = await sandboxWith({ notifications: { allowNonLoopback: true } });
     cleanups.push(sandbox.stop);
+    const authorization = `Bearer ${sandbox.adminToken}`;
     const set = await fetch(`${sandbox.url}/__sandbox/notify-url`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization },
       body: JSON.stringify({ notifyUrl: "http://example.com/notify" }),
     });
     expect(await set.json()).toStrictEqual({ notifyUrl: "http://example.com/notify" });
-    const listed = await fetch(`${sandbox.url}/__sandbox/notifications`);
+    const listed = await fetch(`${sandbox.url}/__sandbox/notifications`, { headers: { authorization } });
     expect(await listed.json()).toStrictEqual({ notifications: [] });
   });
 
