@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../core/errors.js";
+import { rejectionOf } from "../core/test-support.js";
 import { daxPaySignString, signDaxPay, verifyDaxPaySignature } from "./sign.js";
+
+/** What `call` threw, for assertions on its class and fields. */
+function thrownBy(call: () => unknown): Promise<unknown> {
+  return rejectionOf(Promise.resolve().then(call));
+}
 
 // Expected digests were computed with openssl, not with this code, e.g.
 //   printf '%s' 'code=0&resTime=1715347771&key=123456' | openssl dgst -sha256 -hmac 123456
@@ -68,14 +75,35 @@ describe("daxPaySignString", () => {
     expect(daxPaySignString({ orderNo: 'A"1' }, 'se"cret')).toBe('orderNo=A1&key=se"cret');
   });
 
-  it("throws a TypeError naming a field whose value is an object", () => {
-    expect(() => daxPaySignString({ orderNo: "P1", extra: { nested: 1 } }, secret)).toThrow(
-      new TypeError('DaxPay signing: field "extra" is not a string, number or boolean'),
+  it("throws a ValidationError naming a field whose value is an object, without the value", async () => {
+    const error = await thrownBy(() =>
+      daxPaySignString({ orderNo: "P1", extra: { nested: "CUSTOMER-DATA" } }, secret),
     );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      provider: "daxpay",
+      field: "extra",
+      rule: "scalar",
+      message: "[daxpay] extra: must be a string, number or boolean to be signed",
+    });
   });
 
-  it("throws a TypeError naming a field whose value is an array", () => {
-    expect(() => daxPaySignString({ items: ["a"] }, secret)).toThrow(/field "items"/);
+  it("throws a ValidationError naming a field whose value is an array", async () => {
+    expect(await thrownBy(() => daxPaySignString({ items: ["a"] }, secret))).toMatchObject({
+      name: "ValidationError",
+      field: "items",
+      rule: "scalar",
+    });
+  });
+
+  it("throws a ValidationError for a secret that is not a string, instead of signing 'undefined'", async () => {
+    const missing = undefined as unknown as string;
+    expect(await thrownBy(() => daxPaySignString(seedRequest, missing))).toMatchObject({
+      name: "ValidationError",
+      provider: "daxpay",
+      field: "secret",
+      rule: "string",
+    });
   });
 });
 
@@ -98,11 +126,16 @@ describe("signDaxPay", () => {
     expect(signDaxPay(awkwardRequest, secret, "MD5")).toBe(awkwardMd5);
   });
 
-  it("throws a TypeError for a sign type it does not know", () => {
+  it("throws a ValidationError for a sign type it does not know", async () => {
     const sha1 = "SHA1" as unknown as "MD5";
-    expect(() => signDaxPay(seedRequest, secret, sha1)).toThrow(
-      new TypeError('DaxPay signing: unknown sign type "SHA1"'),
-    );
+    const error = await thrownBy(() => signDaxPay(seedRequest, secret, sha1));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      provider: "daxpay",
+      field: "signType",
+      rule: "enum:HMAC_SHA256|MD5",
+      message: "[daxpay] signType: must be HMAC_SHA256 or MD5",
+    });
   });
 });
 
@@ -177,9 +210,21 @@ describe("verifyDaxPaySignature", () => {
     ).toBe(false);
   });
 
-  it("returns false instead of throwing for an unknown sign type", () => {
+  it("throws, rather than answering false, for an unknown sign type: the check cannot run", async () => {
     const sha1 = "SHA1" as unknown as "MD5";
-    expect(verifyDaxPaySignature({ ...seedResponseData, sign: seedResponseSign }, secret, sha1)).toBe(false);
+    const error = await thrownBy(() =>
+      verifyDaxPaySignature({ ...seedResponseData, sign: seedResponseSign }, secret, sha1),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ provider: "daxpay", field: "signType", rule: "enum:HMAC_SHA256|MD5" });
+  });
+
+  it("throws, rather than answering false, for a secret that is not a string", async () => {
+    const missing = undefined as unknown as string;
+    const error = await thrownBy(() =>
+      verifyDaxPaySignature({ ...seedResponseData, sign: seedResponseSign }, missing),
+    );
+    expect(error).toMatchObject({ name: "ValidationError", field: "secret", rule: "string" });
   });
 
   it("returns false instead of throwing when untyped callers pass null data", () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../core/errors.js";
+import { rejectionOf } from "../core/test-support.js";
 import { gatePaySignString, signGatePay, verifyGatePaySignature } from "./sign.js";
+
+/** What `call` threw, for assertions on its class and fields. */
+function thrownBy(call: () => unknown): Promise<unknown> {
+  return rejectionOf(Promise.resolve().then(call));
+}
 
 // Expected signatures were computed with openssl, not with this code, e.g.
 //   printf '1700000000000\nabc123XYZ\n\n' | openssl dgst -sha512 -hmac gatepay-test-secret
@@ -33,6 +40,30 @@ describe("gatePaySignString", () => {
   it("keeps the trailing newline for an empty body", () => {
     expect(gatePaySignString({ timestamp, nonce, body: "" })).toBe("1700000000000\nabc123XYZ\n\n");
   });
+
+  it("throws a ValidationError for a numeric timestamp instead of signing its String() form", async () => {
+    const numeric = 1_700_000_000_000 as unknown as string;
+    const error = await thrownBy(() => gatePaySignString({ timestamp: numeric, nonce, body }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      provider: "gatepay",
+      field: "timestamp",
+      rule: "string",
+      message: "[gatepay] timestamp: must be a string",
+    });
+  });
+
+  it("throws a ValidationError naming a missing body or nonce", async () => {
+    const missing = undefined as unknown as string;
+    expect(await thrownBy(() => gatePaySignString({ timestamp, nonce, body: missing }))).toMatchObject({
+      field: "body",
+      rule: "string",
+    });
+    expect(await thrownBy(() => gatePaySignString({ timestamp, nonce: missing, body }))).toMatchObject({
+      field: "nonce",
+      rule: "string",
+    });
+  });
 });
 
 describe("signGatePay", () => {
@@ -54,6 +85,13 @@ describe("signGatePay", () => {
 
   it("returns 128 lowercase hex characters", () => {
     expect(signGatePay({ secret, timestamp, nonce, body })).toMatch(/^[0-9a-f]{128}$/);
+  });
+
+  it("throws a ValidationError for a missing secret instead of a TypeError from Buffer", async () => {
+    const missing = undefined as unknown as string;
+    const error = await thrownBy(() => signGatePay({ secret: missing, timestamp, nonce, body }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ provider: "gatepay", field: "secret", rule: "string" });
   });
 });
 
@@ -149,5 +187,14 @@ describe("verifyGatePaySignature", () => {
   it("returns false instead of throwing when an untyped caller passes no signature", () => {
     const missing = undefined as unknown as string;
     expect(verifyGatePaySignature({ secret, timestamp, nonce, body, signature: missing })).toBe(false);
+  });
+
+  it("throws, rather than answering false, when the check cannot run for want of a secret", async () => {
+    const missing = undefined as unknown as string;
+    const error = await thrownBy(() =>
+      verifyGatePaySignature({ secret: missing, timestamp, nonce, body, signature: bodySignature }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ provider: "gatepay", field: "secret", rule: "string" });
   });
 });

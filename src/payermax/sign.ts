@@ -17,9 +17,8 @@
  * Parsing a key costs about 0.5 ms, roughly doubling the cost of each signature: callers on a hot path
  * (a client) parse once with parsePayerMaxPrivateKey / parsePayerMaxPublicKey and pass the KeyObject.
  */
-import { constants, createPrivateKey, createPublicKey, KeyObject, sign, verify } from "node:crypto";
-
-const PKCS1_V1_5 = constants.RSA_PKCS1_PADDING;
+import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from "node:crypto";
+import { ValidationError } from "../core/errors.js";
 
 // Error messages name the expected format and Node's error code, never the input: a key that fails to
 // parse is usually a real private key pasted slightly wrong.
@@ -91,10 +90,55 @@ export function parsePayerMaxPublicKey(key: string | KeyObject): KeyObject {
   return requireRsa(parsed, "public");
 }
 
-/** Computes the `sign` header: padded standard Base64 (344 characters for RSA-2048) over the body's UTF-8 bytes. */
+// The name and code of an error a runtime's crypto raised, never its message: messages may quote input.
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = "code" in error && typeof error.code === "string" ? ` ${error.code}` : "";
+  return `${error.name}${code}`;
+}
+
+// Signing and verifying take a key that was parsed here or by the client; a key that does not parse
+// becomes the same typed error whichever of the two met it.
+function usableKey(field: "privateKey" | "publicKey", parse: () => KeyObject): KeyObject {
+  try {
+    return parse();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : "could not be parsed";
+    throw new ValidationError({ provider: "payermax", field, rule: "key", reason, cause: error });
+  }
+}
+
+/**
+ * Computes the `sign` header: padded standard Base64 (344 characters for RSA-2048) over the body's
+ * UTF-8 bytes. RSASSA-PKCS1-v1_5 is node:crypto's default padding for an RSA key, so the KeyObject is
+ * passed as it is: workerd's node:crypto rejects the `{ key, padding }` form that Node, Bun and Deno
+ * also accept.
+ *
+ * Throws ValidationError (provider "payermax") for a body that is not a string (field "body"), a key
+ * that does not parse (field "privateKey", rule "key"), or a runtime whose crypto cannot sign with it
+ * (field "privateKey", rule "rsa-sha256", the runtime's error as `cause`).
+ */
 export function signPayerMax(body: string, privateKey: string | KeyObject): string {
-  const key = parsePayerMaxPrivateKey(privateKey);
-  return sign("sha256", Buffer.from(body, "utf8"), { key, padding: PKCS1_V1_5 }).toString("base64");
+  if (typeof body !== "string") {
+    throw new ValidationError({
+      provider: "payermax",
+      field: "body",
+      rule: "string",
+      reason: "must be a string",
+    });
+  }
+  const key = usableKey("privateKey", () => parsePayerMaxPrivateKey(privateKey));
+  try {
+    return sign("sha256", Buffer.from(body, "utf8"), key).toString("base64");
+  } catch (error) {
+    throw new ValidationError({
+      provider: "payermax",
+      field: "privateKey",
+      rule: "rsa-sha256",
+      reason: `this runtime's node:crypto could not sign with the key (${describeFailure(error)})`,
+      cause: error,
+    });
+  }
 }
 
 // Buffer.from(…, "base64") skips characters it does not understand and ignores unused bits, so many
@@ -108,15 +152,18 @@ function decodeCanonicalBase64(text: string): Buffer | undefined {
 }
 
 /**
- * Checks a `sign` header over the raw body text as received; false, never a throw, for any bad
- * signature. Throws only when `publicKey` itself is unusable, which is configuration, not traffic.
+ * Checks a `sign` header over the raw body text as received; false, never a throw, for any bad or
+ * missing signature. Throws ValidationError (provider "payermax", field "publicKey") when the check
+ * cannot run at all: the key does not parse (rule "key"), or this runtime's crypto cannot verify with
+ * it (rule "rsa-sha256", the runtime's error as `cause`). That is configuration, not traffic, and a
+ * check that did not run must not read as "forged".
  */
 export function verifyPayerMaxSignature(
   body: string,
   signature: string,
   publicKey: string | KeyObject,
 ): boolean {
-  const key = parsePayerMaxPublicKey(publicKey);
+  const key = usableKey("publicKey", () => parsePayerMaxPublicKey(publicKey));
   // Header values reach us from untyped JS and HTTP layers; a missing header must be a "no", not a crash.
   if (typeof body !== "string" || typeof signature !== "string") {
     return false;
@@ -126,9 +173,18 @@ export function verifyPayerMaxSignature(
   if (signatureBytes === undefined || signatureBytes.length !== modulusBytes) {
     return false;
   }
+  // Node, Bun, Deno and workerd all answer false, without throwing, for any signature of the right
+  // length (all 0x00, all 0xFF, wrong padding: test/runtimes), so a throw here means the runtime
+  // could not run the check.
   try {
-    return verify("sha256", Buffer.from(body, "utf8"), { key, padding: PKCS1_V1_5 }, signatureBytes);
-  } catch {
-    return false;
+    return verify("sha256", Buffer.from(body, "utf8"), key, signatureBytes);
+  } catch (error) {
+    throw new ValidationError({
+      provider: "payermax",
+      field: "publicKey",
+      rule: "rsa-sha256",
+      reason: `this runtime's node:crypto could not verify with the key (${describeFailure(error)})`,
+      cause: error,
+    });
   }
 }

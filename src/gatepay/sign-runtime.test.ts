@@ -1,0 +1,59 @@
+// signGatePay and verifyGatePaySignature on a runtime whose node:crypto cannot compute HMAC-SHA512:
+// the failure must come out as a typed error naming provider, field and rule, and a verification
+// that could not run must throw rather than answer false.
+
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ValidationError } from "../core/errors.js";
+import { signGatePay, verifyGatePaySignature } from "./sign.js";
+
+const runtime = vi.hoisted(() => ({ broken: false }));
+
+vi.mock("node:crypto", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:crypto")>();
+  return {
+    ...actual,
+    createHmac: (...args: Parameters<typeof actual.createHmac>) => {
+      if (runtime.broken) throw new TypeError("Digest method not supported: the-secret-was-here");
+      return actual.createHmac(...args);
+    },
+  };
+});
+
+afterEach(() => {
+  runtime.broken = false;
+});
+
+const parts = { secret: "gatepay-test-secret", timestamp: "1700000000000", nonce: "abc123XYZ", body: "{}" };
+
+function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw, got a value");
+}
+
+describe("on a node:crypto that cannot compute HMAC-SHA512", () => {
+  it("signing throws a ValidationError on secret with the runtime's error as cause", () => {
+    runtime.broken = true;
+    const error = thrownBy(() => signGatePay(parts));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      provider: "gatepay",
+      field: "secret",
+      rule: "hmac-sha512",
+      message: "[gatepay] secret: this runtime's node:crypto could not compute HMAC-SHA512 (TypeError)",
+    });
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  it("verifying throws the same error instead of answering false", () => {
+    const signature = signGatePay(parts);
+    runtime.broken = true;
+    const error = thrownBy(() => verifyGatePaySignature({ ...parts, signature }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ provider: "gatepay", field: "secret", rule: "hmac-sha512" });
+    expect((error as Error).message).not.toContain("the-secret-was-here");
+  });
+});
