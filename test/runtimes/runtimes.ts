@@ -18,6 +18,27 @@ const bin = (name: string) => join(root, "node_modules", ".bin", name);
 export type RuntimeName = "bun" | "deno" | "workerd";
 export const RUNTIMES: readonly RuntimeName[] = ["bun", "deno", "workerd"];
 
+/** One row of the matrix: a runtime, and for workerd the compatibility date the worker declares. */
+export interface RuntimeTarget {
+  /** Unique per row; also the prefix of the ids this row seeds. */
+  readonly id: string;
+  readonly runtime: RuntimeName;
+  /** workerd only; default: the date workerd's own version names (see workerdCompatibilityDate). */
+  readonly compatibilityDate?: string;
+}
+
+/**
+ * Bun, Deno, and workerd twice: at its release's date, and at 2024-09-23, the first date at which
+ * `nodejs_compat` brings the Buffer and process globals (Workers created since then may still declare
+ * it). An import the older date lacks (`node:http` arrived in 2025) fails only on that row.
+ */
+export const TARGETS: readonly RuntimeTarget[] = [
+  { id: "bun", runtime: "bun" },
+  { id: "deno", runtime: "deno" },
+  { id: "workerd", runtime: "workerd" },
+  { id: "workerd-2024", runtime: "workerd", compatibilityDate: "2024-09-23" },
+];
+
 /** A prepared directory holding the bundled program; remove it with `dispose`. */
 export interface ProgramBundle {
   readonly dir: string;
@@ -87,12 +108,18 @@ async function workerdCompatibilityDate(): Promise<string> {
   return `${match[1]}-${match[2]}-${match[3]}`;
 }
 
-/** Runs the bundled program on `runtime` with `config` and returns its report. */
+/** The compatibility date a workerd row runs with. */
+export async function compatibilityDateOf(target: RuntimeTarget): Promise<string> {
+  return target.compatibilityDate ?? (await workerdCompatibilityDate());
+}
+
+/** Runs the bundled program on `target` with `config` and returns its report. */
 export async function runOn(
-  runtime: RuntimeName,
+  target: RuntimeTarget,
   bundle: ProgramBundle,
   config: ProgramConfig,
 ): Promise<ProgramReport> {
+  const { runtime } = target;
   const call = `runProgram(${JSON.stringify(config)})`;
   const { dir } = bundle;
   if (runtime === "workerd") {
@@ -115,7 +142,7 @@ const config :Workerd.Config = (
         (name = "worker.mjs", esModule = embed "${entry}"),
         (name = "program.mjs", esModule = embed "program.mjs"),
       ],
-      compatibilityDate = "${await workerdCompatibilityDate()}",
+      compatibilityDate = "${await compatibilityDateOf(target)}",
       compatibilityFlags = ["nodejs_compat"],
       globalOutbound = "loopback",
     )),
