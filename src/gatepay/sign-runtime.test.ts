@@ -25,35 +25,32 @@ afterEach(() => {
 
 const parts = { secret: "gatepay-test-secret", timestamp: "1700000000000", nonce: "abc123XYZ", body: "{}" };
 
-function thrownBy(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw, got a value");
-}
-
 describe("on a node:crypto that cannot compute HMAC-SHA512", () => {
   it("signing throws a ValidationError on secret with the runtime's error as cause", () => {
     runtime.broken = true;
-    const error = thrownBy(() => signGatePay(parts));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({
-      provider: "gatepay",
-      field: "secret",
-      rule: "hmac-sha512",
-      message: "[gatepay] secret: this runtime's node:crypto could not compute HMAC-SHA512 (TypeError)",
-    });
-    expect((error as Error).cause).toBeInstanceOf(TypeError);
+    expect(() => signGatePay(parts)).toThrow(ValidationError);
+    expect(() => signGatePay(parts)).toThrow(
+      expect.objectContaining({
+        provider: "gatepay",
+        field: "secret",
+        rule: "hmac-sha512",
+        message: "[gatepay] secret: this runtime's node:crypto could not compute HMAC-SHA512 (TypeError)",
+        cause: expect.any(TypeError),
+      }),
+    );
   });
 
   it("verifying throws the same error instead of answering false", () => {
     const signature = signGatePay(parts);
     runtime.broken = true;
-    const error = thrownBy(() => verifyGatePaySignature({ ...parts, signature }));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ provider: "gatepay", field: "secret", rule: "hmac-sha512" });
-    expect((error as Error).message).not.toContain("the-secret-was-here");
+    expect(() => verifyGatePaySignature({ ...parts, signature })).toThrow(ValidationError);
+    expect(() => verifyGatePaySignature({ ...parts, signature })).toThrow(
+      expect.objectContaining({
+        provider: "gatepay",
+        field: "secret",
+        rule: "hmac-sha512",
+        message: expect.not.stringContaining("the-secret-was-here"),
+      }),
+    );
   });
 });

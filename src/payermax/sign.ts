@@ -90,11 +90,19 @@ export function parsePayerMaxPublicKey(key: string | KeyObject): KeyObject {
   return requireRsa(parsed, "public");
 }
 
-// The name and code of an error a runtime's crypto raised, never its message: messages may quote input.
-function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = "code" in error && typeof error.code === "string" ? ` ${error.code}` : "";
-  return `${error.name}${code}`;
+// The runtime's crypto failed with a key that parsed: named by the error's name and code, never its
+// message, which may quote input.
+function cryptoFailure(field: "privateKey" | "publicKey", action: "sign" | "verify", error: unknown) {
+  const code =
+    error instanceof Error && "code" in error && typeof error.code === "string" ? ` ${error.code}` : "";
+  const name = error instanceof Error ? error.name : typeof error;
+  return new ValidationError({
+    provider: "payermax",
+    field,
+    rule: "rsa-sha256",
+    reason: `this runtime's node:crypto could not ${action} with the key (${name}${code})`,
+    cause: error,
+  });
 }
 
 // Signing and verifying take a key that was parsed here or by the client; a key that does not parse
@@ -131,13 +139,7 @@ export function signPayerMax(body: string, privateKey: string | KeyObject): stri
   try {
     return sign("sha256", Buffer.from(body, "utf8"), key).toString("base64");
   } catch (error) {
-    throw new ValidationError({
-      provider: "payermax",
-      field: "privateKey",
-      rule: "rsa-sha256",
-      reason: `this runtime's node:crypto could not sign with the key (${describeFailure(error)})`,
-      cause: error,
-    });
+    throw cryptoFailure("privateKey", "sign", error);
   }
 }
 
@@ -179,12 +181,6 @@ export function verifyPayerMaxSignature(
   try {
     return verify("sha256", Buffer.from(body, "utf8"), key, signatureBytes);
   } catch (error) {
-    throw new ValidationError({
-      provider: "payermax",
-      field: "publicKey",
-      rule: "rsa-sha256",
-      reason: `this runtime's node:crypto could not verify with the key (${describeFailure(error)})`,
-      cause: error,
-    });
+    throw cryptoFailure("publicKey", "verify", error);
   }
 }
