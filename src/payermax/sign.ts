@@ -175,9 +175,9 @@ export function verifyPayerMaxSignature(
   if (signatureBytes === undefined || signatureBytes.length !== modulusBytes) {
     return false;
   }
-  // Node, Bun, Deno and workerd all answer false, without throwing, for any signature of the right
-  // length (all 0x00, all 0xFF, wrong padding: test/runtimes), so a throw here means the runtime
-  // could not run the check.
+  // Node, Bun, Deno and workerd all answer false, without throwing, for a signature of the right
+  // length that is wrong, zero, or larger than the modulus (test/runtimes checks each), so a throw here
+  // means the runtime could not run the check.
   try {
     return verify("sha256", Buffer.from(body, "utf8"), key, signatureBytes);
   } catch (error) {

@@ -103,6 +103,7 @@ const WORKED_EXAMPLES = {
   payermaxVerifies: true,
   payermaxRejectsOtherBody: false,
   payermaxRejectsOutOfRangeSignature: false,
+  payermaxRejectsZeroSignature: false,
 };
 
 function statusOf(kind: Parameters<Sandbox["orders"]>[0] & string, id: string): string | undefined {

@@ -121,8 +121,9 @@ function workedExamples(): Record<string, unknown> {
   const payermaxSign = attempt(() => signPayerMax(PAYERMAX_EXAMPLE_BODY, TEST_PRIVATE_KEY_PEM));
   const verifyPayerMax = (body: string, signature: unknown) =>
     attempt(() => verifyPayerMaxSignature(body, signature as string, TEST_PUBLIC_KEY_PEM));
-  // 256 bytes of 0xFF: a number larger than the modulus, which must read as "no", not as a crash.
-  const outOfRange = btoa(String.fromCharCode(...new Array<number>(256).fill(0xff)));
+  // 256 bytes of one value: all 0xFF is a number larger than the modulus, all 0x00 is zero; both must
+  // read as "no", not as a crash.
+  const filled = (byte: number) => btoa(String.fromCharCode(...new Array<number>(256).fill(byte)));
   return {
     gatepaySignature,
     gatepayVerifies: attempt(() =>
@@ -137,7 +138,8 @@ function workedExamples(): Record<string, unknown> {
     payermaxSign,
     payermaxVerifies: verifyPayerMax(PAYERMAX_EXAMPLE_BODY, payermaxSign),
     payermaxRejectsOtherBody: verifyPayerMax(`${PAYERMAX_EXAMPLE_BODY} `, payermaxSign),
-    payermaxRejectsOutOfRangeSignature: verifyPayerMax(PAYERMAX_EXAMPLE_BODY, outOfRange),
+    payermaxRejectsOutOfRangeSignature: verifyPayerMax(PAYERMAX_EXAMPLE_BODY, filled(0xff)),
+    payermaxRejectsZeroSignature: verifyPayerMax(PAYERMAX_EXAMPLE_BODY, filled(0x00)),
   };
 }
 
