@@ -2,7 +2,7 @@
 // `bun`, `deno`, `workerd`: the binaries come from optional platform packages, nothing is downloaded).
 // The program is bundled once by esbuild with every `node:*` import left to the runtime, the way an
 // app's bundler (or wrangler, for Workers) would ship it; each runtime then gets a tiny entry that
-// runs it with the config and prints the report as the last line of its output.
+// runs it with the config and prints the report on one tagged line.
 
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -30,7 +30,8 @@ export interface RuntimeTarget {
 /**
  * Bun, Deno, and workerd twice: at its release's date, and at 2024-09-23, the first date at which
  * `nodejs_compat` brings the Buffer and process globals (Workers created since then may still declare
- * it). An import the older date lacks (`node:http` arrived in 2025) fails only on that row.
+ * it). A module the older date lacks fails only on that row: `node:http`, for one, exists from
+ * 2025-08-15, so a static import of it stops the worker from loading at 2024-09-23.
  */
 export const TARGETS: readonly RuntimeTarget[] = [
   { id: "bun", runtime: "bun" },
