@@ -89,7 +89,7 @@ export interface components {
              * @description 响应时间 (epoch seconds)
              * @example 123123121
              */
-            resTime: number;
+            resTime: string;
             /**
              * @description 签名。对响应内容进行签名
              * @example 072695d112892e382a7093b81e6a52af

@@ -23,7 +23,7 @@ export interface SchemaValidator {
   errors?: SchemaIssue[] | null;
 }
 
-function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
+function ucs2length(str) { return str.length; }
 const validateCancelRequestRaw = validate10;
 const schema11 = {"$id":"validateCancelRequest","$ref":"defs#/$defs/PayCancelParam"};
 const schema13 = {"type":"object","properties":{"orderNo":{"type":"string","maxLength":32},"bizOrderNo":{"type":"string","maxLength":100},"clientIp":{"type":"string","maxLength":64,"x-format":["ipv4","ipv6"]},"nonceStr":{"type":"string","maxLength":32},"sign":{"type":"string","maxLength":64},"reqTime":{"type":"integer"}},"required":["reqTime"],"anyOf":[{"required":["orderNo"]},{"required":["bizOrderNo"]}]};

@@ -115,7 +115,7 @@ export interface components {
                  * Format: int64
                  * @description 订单创建时间戳（毫秒）。
                  */
-                createTime?: number;
+                createTime?: string;
                 /** @description 优惠码。 */
                 promoCode?: string;
                 /** @description 必须在汇款时原样填写的附言。 */
@@ -129,12 +129,12 @@ export interface components {
              * Format: int64
              * @description 卡信息记录 ID。
              */
-            id?: number;
+            id?: string;
             /**
              * Format: int64
              * @description 商户 UID。
              */
-            uid?: number;
+            uid?: string;
             /** @description 实体名称。 */
             entity?: string;
             /** @description 收款银行账户持有人名称。 */

@@ -24,7 +24,7 @@ export interface SchemaValidator {
   errors?: SchemaIssue[] | null;
 }
 
-function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
+function ucs2length(str) { return str.length; }
 const validateCreateRechargeRequestRaw = validate10;
 const schema11 = {"$id":"validateCreateRechargeRequest","$ref":"defs#/$defs/OtcRechargeRequest"};
 const schema13 = {"type":"object","properties":{"quoteToken":{"type":"string"},"bankId":{"type":"string"},"currency":{"type":"string","enum":["USDT","USDC"]},"amount":{"type":"string","pattern":"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},"fiatCurrency":{"type":"string","enum":["USD"]},"fiatAmount":{"type":"string","pattern":"^(0|[1-9][0-9]*)(\\.[0-9]+)?$"},"promoCode":{"type":"string"}},"required":["quoteToken","bankId","currency","amount","fiatCurrency","fiatAmount"]};

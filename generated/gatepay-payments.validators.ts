@@ -23,7 +23,7 @@ export interface SchemaValidator {
   errors?: SchemaIssue[] | null;
 }
 
-function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
+function ucs2length(str) { return str.length; }
 const validateCloseOrderRequestRaw = validate10;
 const schema11 = {"$id":"validateCloseOrderRequest","$ref":"defs#/$defs/CloseOrderRequest"};
 const schema13 = {"type":"object","properties":{"merchantTradeNo":{"type":"string","maxLength":32,"x-max-bytes":32},"prepayId":{"type":"string"}},"anyOf":[{"required":["merchantTradeNo"]},{"required":["prepayId"]}]};

@@ -23,7 +23,7 @@ export interface SchemaValidator {
   errors?: SchemaIssue[] | null;
 }
 
-function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }
+function ucs2length(str) { return str.length; }
 const validateCancelRequestRaw = validate10;
 const schema11 = {"$id":"validateCancelRequest","$ref":"defs#/$defs/CancelRequest"};
 const schema13 = {"type":"object","properties":{"version":{"type":"string"},"keyVersion":{"type":"string"},"requestTime":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})$"},"appId":{"type":"string"},"merchantNo":{"type":"string","maxLength":32},"data":{"$ref":"defs#/$defs/CancelRequestData"}},"required":["version","keyVersion","requestTime","appId","data"]};

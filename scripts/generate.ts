@@ -92,6 +92,48 @@ function prepareForCodegen<T>(node: T): T {
   return node;
 }
 
+/** Every `$ref` target ("#/components/schemas/Name") under `node`. */
+function refsUnder(node: unknown, found: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) refsUnder(item, found);
+  else if (isObject(node)) {
+    if (typeof node.$ref === "string") found.add(node.$ref);
+    for (const value of Object.values(node)) refsUnder(value, found);
+  }
+  return found;
+}
+
+/** Turns every `integer` with `format: int64` under `node` into `string`. */
+function int64AsString(node: unknown): void {
+  if (Array.isArray(node)) for (const item of node) int64AsString(item);
+  else if (isObject(node)) {
+    if (node.format === "int64" && node.type === "integer") node.type = "string";
+    for (const value of Object.values(node)) int64AsString(value);
+  }
+}
+
+/**
+ * For codegen only: int64 in ANSWERS is delivered as exact decimal text (src/core/json.ts), so its
+ * type is string. Requests keep the spec's integer (DaxPay's reqTime is a JSON number), and the
+ * validators keep it everywhere (they check the wire value).
+ */
+function answersInt64AsString<T extends JsonObject>(document: T): T {
+  const responses = Object.values(isObject(document.paths) ? document.paths : {}).flatMap((item) =>
+    Object.values(isObject(item) ? item : {}).map((operation) =>
+      isObject(operation) ? operation.responses : undefined,
+    ),
+  );
+  const schemas =
+    isObject(document.components) && isObject(document.components.schemas) ? document.components.schemas : {};
+  const reached = refsUnder(responses);
+  for (const ref of reached) {
+    const target = schemas[ref.replace("#/components/schemas/", "")];
+    refsUnder(target, reached);
+  }
+  int64AsString(responses);
+  for (const ref of reached) int64AsString(schemas[ref.replace("#/components/schemas/", "")]);
+  return document;
+}
+
 /** Writes every generated file for every API under `outDir`. */
 async function generate(outDir: string, options: { lint: boolean }): Promise<void> {
   if (options.lint) runRedocly(["lint", "--config", "redocly.yaml"]);
@@ -104,7 +146,7 @@ async function generate(outDir: string, options: { lint: boolean }): Promise<voi
     const specPath = bundledSpecPath(api);
     writeFileSync(join(outDir, specPath.replace(/^generated\//, "")), text);
     const document = JSON.parse(text);
-    const ast = await openapiTS(prepareForCodegen(structuredClone(document)), {
+    const ast = await openapiTS(prepareForCodegen(answersInt64AsString(structuredClone(document))), {
       silent: true,
       alphabetize: false,
     });

@@ -42,9 +42,11 @@ describe("generated types", () => {
     expectTypeOf<keyof OtcOperations>().toEqualTypeOf<"createRecharge" | "cancelRecharge">();
   });
 
-  it("type the OTC recharge response's data, including the bank card and createTime as a number", () => {
+  it("type the OTC recharge response's data, with its int64 fields (createTime, card ids) as exact decimal strings", () => {
     type Data = NonNullable<Otc["schemas"]["OtcRechargeResponse"]["data"]>;
-    expectTypeOf<Data["createTime"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Data["createTime"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<NonNullable<Data["card_info"]>["id"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<NonNullable<Data["card_info"]>["uid"]>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Data["paid"]>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<NonNullable<Data["card_info"]>["iban"]>().toEqualTypeOf<string | undefined>();
   });
@@ -65,7 +67,8 @@ describe("generated types", () => {
   it("type DaxPay's signed result with code, resTime and sign required", () => {
     type Model = DaxPay["schemas"]["PayCancelModel"];
     expectTypeOf<Model["code"]>().toEqualTypeOf<number>();
-    expectTypeOf<Model["resTime"]>().toEqualTypeOf<number>();
+    // int64 in an answer is delivered as its exact decimal text; the request's reqTime stays a number.
+    expectTypeOf<Model["resTime"]>().toEqualTypeOf<string>();
     expectTypeOf<Model["sign"]>().toEqualTypeOf<string>();
     expectTypeOf<Model["msg"]>().toEqualTypeOf<string | null | undefined>();
   });

@@ -92,8 +92,13 @@ function statusSuffix(status: string): string {
   return status.toLowerCase();
 }
 
-/** A code point counter, inlined because Ajv's standalone output would `require` its own. */
-const UCS2LENGTH = `function ucs2length(str) { let length = 0; for (const _ of str) length++; return length; }`;
+/**
+ * The length maxLength/minLength count, inlined because Ajv's standalone output would `require` its
+ * own. It counts UTF-16 code units (`string.length`), as the providers' Java servers do: `@Size`
+ * counts chars (docs/providers.md, "Lengths"). Ajv's own counts code points, so 51 emoji (102 units)
+ * would pass a limit of 100 that DaxPay 2.0.8 refuses.
+ */
+const UCS2LENGTH = "function ucs2length(str) { return str.length; }";
 
 /** Returns the TypeScript text of the validators module for one bundled OpenAPI document. */
 export function generateValidators(document: JsonObject): string {

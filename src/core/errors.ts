@@ -43,6 +43,18 @@ export interface PayClientErrorJSON {
 
 /** Longest body excerpt an error carries; enough to recognise an HTML error page, too short to dump a body. */
 export const BODY_SNIPPET_MAX_CHARS = 200;
+/** Longest trace id kept (escaped like a snippet): real ones are 16 to 64 characters. */
+export const TRACE_ID_MAX_CHARS = 128;
+/** Longest provider message kept (escaped like a snippet); the exact text stays in `raw`. */
+export const PROVIDER_MESSAGE_MAX_CHARS = 500;
+
+/**
+ * A provider's trace id as it may be logged: control characters escaped, at most 128 characters.
+ * Server text reaches logs through errors and hook events; a CR/LF in it could forge a log line.
+ */
+export function safeTraceId(traceId: string | undefined): string | undefined {
+  return traceId === undefined ? undefined : snippet(traceId, TRACE_ID_MAX_CHARS);
+}
 
 /** Prefixes a message with "[provider operation] " when known, so one log line says where it failed. */
 function withPrefix(ctx: ErrorContext, detail: string): string {
@@ -69,7 +81,7 @@ export abstract class PayClientError extends Error {
     this.provider = options.provider;
     this.operation = options.operation;
     this.status = options.status;
-    this.traceId = options.traceId;
+    this.traceId = safeTraceId(options.traceId);
   }
 
   /** Returns only fields that are safe to log: never `cause`, never a raw body. */
@@ -142,7 +154,12 @@ nameClass(ValidationError, "ValidationError");
 /** Options for {@link ProviderRejectedError}. */
 export interface ProviderRejectedErrorOptions extends PayClientErrorOptions {
   providerCode: string;
+  /** The provider's reason as sent; kept escaped and bounded (the exact text stays in `raw`). */
   providerMessage: string;
+  /** An English gloss of the code or message (DaxPay's are Chinese), appended to the error message. */
+  gloss?: string | undefined;
+  /** True when the refusal carried the provider's signature and it verified; default false. */
+  verified?: boolean | undefined;
   /** The parsed provider body, for callers who need fields we do not model. */
   raw: unknown;
 }
@@ -153,26 +170,36 @@ export class ProviderRejectedError extends PayClientError {
   readonly providerCode: string;
   readonly providerMessage: string;
   readonly raw: unknown;
+  /**
+   * True when this refusal carried the provider's signature and it verified (DaxPay's signed
+   * `data.code` 1, a signed PayerMax error, a signed GatePay answer). An unverified refusal could
+   * have been forged on the path: cancelOrder never turns one into a final outcome.
+   */
+  readonly verified: boolean;
 
   constructor(options: ProviderRejectedErrorOptions, detail?: string) {
-    super(
-      detail ?? `rejected by provider: ${options.providerCode}${messageSuffix(options.providerMessage)}`,
-      options,
-    );
-    this.providerCode = options.providerCode;
-    this.providerMessage = options.providerMessage;
+    super(detail ?? `rejected by provider: ${options.providerCode}${messageSuffix(options)}`, options);
+    this.providerCode = snippet(options.providerCode, PROVIDER_MESSAGE_MAX_CHARS);
+    this.providerMessage = snippet(options.providerMessage, PROVIDER_MESSAGE_MAX_CHARS);
     this.raw = options.raw;
+    this.verified = options.verified ?? false;
   }
 
   /** `raw` is left out on purpose: it is provider data, useful in code, noisy and unbounded in logs. */
   override toJSON(): PayClientErrorJSON {
-    return { ...super.toJSON(), providerCode: this.providerCode, providerMessage: this.providerMessage };
+    return {
+      ...super.toJSON(),
+      providerCode: this.providerCode,
+      providerMessage: this.providerMessage,
+      verified: this.verified,
+    };
   }
 }
 nameClass(ProviderRejectedError, "ProviderRejectedError");
 
-function messageSuffix(providerMessage: string): string {
-  return providerMessage === "" ? "" : ` ${snippet(providerMessage)}`;
+function messageSuffix(options: { providerMessage: string; gloss?: string | undefined }): string {
+  const text = options.providerMessage === "" ? "" : ` ${snippet(options.providerMessage)}`;
+  return options.gloss === undefined || options.gloss === "" ? text : `${text} (${options.gloss})`;
 }
 
 /** Options for {@link ClockSkewError}. */
@@ -202,7 +229,7 @@ export class ClockSkewError extends ProviderRejectedError {
 nameClass(ClockSkewError, "ClockSkewError");
 
 function clockSkewDetail(options: ClockSkewErrorOptions): string {
-  const base = `request time rejected by provider: ${options.providerCode}${messageSuffix(options.providerMessage)}`;
+  const base = `request time rejected by provider: ${options.providerCode}${messageSuffix(options)}`;
   const offset = options.estimatedOffsetMs;
   if (offset === undefined) return `${base}; check this machine's clock`;
   const seconds = Math.round(Math.abs(offset) / 1000);
@@ -223,22 +250,38 @@ export function estimateClockOffsetMs(
   return Number.isFinite(serverMs) ? serverMs - localNowMs : undefined;
 }
 
+/**
+ * Why a signature was refused. "missing": none where one is required; "invalid": present but does
+ * not verify; "stale": it verifies, but its signed time is malformed or outside the window around
+ * the request (or the notification's arrival); "replayed": a nonce or signature already seen inside
+ * that window.
+ */
+export type SignatureFailureReason = "missing" | "invalid" | "stale" | "replayed";
+
 /** Options for {@link SignatureError}. */
 export interface SignatureErrorOptions extends PayClientErrorOptions {
-  /** "missing": no signature where one is required; "invalid": present but does not verify. */
-  reason: "missing" | "invalid";
+  reason: SignatureFailureReason;
+  /** What exactly was wrong (never a signature or a secret), e.g. "signed 31 s before the request". */
+  detail?: string | undefined;
+  /** What was signed: an answer (default) or a notification. */
+  subject?: "response" | "notification";
 }
 
-/** A response signature was missing or did not verify; the response is not trusted (fail closed). */
+const SIGNATURE_TEXT: Record<SignatureFailureReason, string> = {
+  missing: "signature is missing",
+  invalid: "signature is invalid",
+  stale: "signed time is outside the accepted window",
+  replayed: "signature was already used (replayed)",
+};
+
+/** A signature was missing, did not verify, was stale or replayed; the message is not trusted (fail closed). */
 export class SignatureError extends PayClientError {
   override readonly type = "signature" as const;
-  readonly reason: "missing" | "invalid";
+  readonly reason: SignatureFailureReason;
 
   constructor(options: SignatureErrorOptions) {
-    super(
-      options.reason === "missing" ? "response signature is missing" : "response signature is invalid",
-      options,
-    );
+    const detail = options.detail === undefined ? "" : `: ${options.detail}`;
+    super(`${options.subject ?? "response"} ${SIGNATURE_TEXT[options.reason]}${detail}`, options);
     this.reason = options.reason;
   }
 

@@ -1,7 +1,7 @@
 // Observability hooks. Events are built from a fixed list of fields so a body, a header or a
 // secret cannot slip in, and a hook that throws (or rejects) can never break a payment call.
 
-import type { PayClientErrorType, Provider } from "./errors.js";
+import { type PayClientErrorType, type Provider, safeTraceId } from "./errors.js";
 
 /** Sent before each attempt (a retry is a new attempt with a new number). */
 export interface RequestEvent {
@@ -57,7 +57,8 @@ export function requestEvent(fields: RequestEvent): RequestEvent {
 export function responseEvent(fields: ResponseEvent): ResponseEvent {
   const { status, elapsedMs, traceId, error } = fields;
   const event: ResponseEvent = { ...requestEvent(fields), status, elapsedMs };
-  if (traceId !== undefined) event.traceId = traceId;
+  // Server text: escaped and bounded like the errors' trace ids, so a hook can log it as it is.
+  if (traceId !== undefined) event.traceId = safeTraceId(traceId);
   if (error !== undefined) event.error = error;
   return event;
 }

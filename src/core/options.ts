@@ -4,13 +4,17 @@
 import { randomFillSync } from "node:crypto";
 import { ValidationError } from "./errors.js";
 import type { ClientHooks, RequestEvent, ResponseEvent } from "./hooks.js";
+import { nodeTransport } from "./node-transport.js";
 import { DEFAULT_RETRY } from "./retry.js";
-import { DEFAULT_MAX_RESPONSE_BYTES } from "./transport.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, type Transport } from "./transport.js";
 import { rejectUnknownKeys } from "./validate.js";
 
 /** Options shared by all three clients. */
 export interface CommonClientOptions {
-  /** The fetch to use; defaults to the global fetch (looked up at call time, so test stubs apply). */
+  /**
+   * A fetch to send every request with (tests, proxies, other runtimes). Without it, requests go over
+   * node:http with a keep-alive agent per client on Node, and over the global fetch elsewhere.
+   */
   fetch?: typeof fetch;
   /** Current time in epoch milliseconds; defaults to Date.now. */
   now?: () => number;
@@ -49,6 +53,9 @@ export const COMMON_OPTION_KEYS = [
 
 /** {@link CommonClientOptions} with every default applied. */
 export interface ResolvedCommonOptions {
+  /** What the typed methods send with. */
+  transport: Transport;
+  /** What the openapi-fetch clients send with: the `fetch` option, else the global fetch at call time. */
   fetch: typeof fetch;
   now: () => number;
   nonce: () => string;
@@ -124,11 +131,13 @@ export function resolveCommonOptions(options: CommonClientOptions = {}): Resolve
     throw new ValidationError({ field: "retry", rule: "object", reason: "must be an object" });
   }
   rejectUnknownKeys(retry, ["retries", "baseDelayMs", "maxDelayMs"], "retry");
+  const fetchFn: typeof fetch =
+    options.fetch === undefined
+      ? (input, init) => globalThis.fetch(input, init)
+      : requireFunction<typeof fetch>(options.fetch, "fetch");
   const resolved: ResolvedCommonOptions = {
-    fetch:
-      options.fetch === undefined
-        ? (input, init) => globalThis.fetch(input, init)
-        : requireFunction<typeof fetch>(options.fetch, "fetch"),
+    transport: (options.fetch === undefined ? nodeTransport() : undefined) ?? fetchTransport(fetchFn),
+    fetch: fetchFn,
     now: options.now === undefined ? Date.now : requireFunction<() => number>(options.now, "now"),
     nonce:
       options.nonce === undefined

@@ -12,6 +12,7 @@ export {
   ProviderRejectedError,
   ProviderUnavailableError,
   SignatureError,
+  type SignatureFailureReason,
   TimeoutError,
   UnexpectedResponseError,
   type UnexpectedResponseReason,

@@ -1,19 +1,21 @@
 import { describe, expect, it } from "vitest";
 import type { RawExchange } from "./call.js";
 import { ProviderUnavailableError, UnexpectedResponseError } from "./errors.js";
-import { checkForStatus, clockOffsetOf, parseJsonBody, unavailableError } from "./response.js";
+import { parseJsonExact } from "./json.js";
+import { checkForStatus, clockOffsetOf, throwIfNotJson, unavailableError } from "./response.js";
 import type { SchemaCheck } from "./schema.js";
 
 const ctx = { provider: "daxpay", operation: "cancel" } as const;
 const NOW = Date.parse("2023-11-14T22:13:20Z");
 
 function exchange(status: number, text: string, headers: Record<string, string> = {}): RawExchange {
-  return { status, text, headers: new Headers(headers), attempt: 1 };
+  return { status, text, headers: new Headers(headers), attempt: 1, sentAtMs: NOW };
 }
 
 function parseError(status: number, text: string, headers: Record<string, string> = {}) {
   try {
-    parseJsonBody(exchange(status, text, headers), ctx, NOW);
+    throwIfNotJson(exchange(status, text, headers), ctx, NOW);
+    parseJsonExact(exchange(status, text, headers), ctx, NOW);
   } catch (error) {
     return error;
   }
@@ -34,9 +36,9 @@ describe("unavailableError", () => {
   });
 });
 
-describe("parseJsonBody", () => {
+describe("throwIfNotJson, then parseJsonExact", () => {
   it("parses JSON", () => {
-    expect(parseJsonBody(exchange(200, '{"code":0}'), ctx, NOW)).toStrictEqual({ code: 0 });
+    expect(parseJsonExact(exchange(200, '{"code":0}'), ctx, NOW).value).toStrictEqual({ code: 0 });
   });
 
   it("tells empty, HTML and malformed bodies apart", () => {

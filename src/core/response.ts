@@ -1,5 +1,5 @@
-// Reading a raw answer the same way for every provider: what counts as "unavailable", what counts
-// as "not JSON", and which of the spec's response schemas applies to a status.
+// The steps of ./answer.ts that look at the raw exchange: what counts as "unavailable", what cannot
+// be JSON, and which of the spec's response schemas applies to a status.
 
 import type { RawExchange } from "./call.js";
 import {
@@ -40,28 +40,27 @@ function looksLikeHtml(exchange: RawExchange): boolean {
 }
 
 /**
- * Parses the body as JSON. An empty, HTML or malformed body is an UnexpectedResponseError, except
- * on a 5xx, where a body that is not the provider's JSON means the provider (or its proxy) is
- * down: ProviderUnavailableError.
+ * Refuses a body that cannot be the provider's JSON: empty or HTML is an UnexpectedResponseError,
+ * except on a 5xx, where it means the provider (or its proxy) is down: ProviderUnavailableError.
+ * Parsing itself is ./json.ts's.
  */
-export function parseJsonBody(exchange: RawExchange, ctx: ErrorContext, nowMs: number): unknown {
-  const where = { ...ctx, status: exchange.status };
-  const fail = (reason: "empty" | "html" | "not_json", detail?: string) =>
-    exchange.status >= 500
-      ? new ProviderUnavailableError({
-          ...where,
-          status: exchange.status,
-          retryAfterMs: parseRetryAfterMs(exchange.headers.get("retry-after"), nowMs),
-          body: exchange.text,
-        })
-      : new UnexpectedResponseError({ ...where, reason, detail, body: exchange.text });
-  if (exchange.text.trim() === "") throw fail("empty");
-  if (looksLikeHtml(exchange)) throw fail("html");
-  try {
-    return JSON.parse(exchange.text);
-  } catch (error) {
-    throw fail("not_json", error instanceof SyntaxError ? "invalid JSON" : undefined);
+export function throwIfNotJson(exchange: RawExchange, ctx: ErrorContext, nowMs: number): void {
+  const empty = exchange.text.trim() === "";
+  if (!empty && !looksLikeHtml(exchange)) return;
+  if (exchange.status >= 500) {
+    throw new ProviderUnavailableError({
+      ...ctx,
+      status: exchange.status,
+      retryAfterMs: parseRetryAfterMs(exchange.headers.get("retry-after"), nowMs),
+      body: exchange.text,
+    });
   }
+  throw new UnexpectedResponseError({
+    ...ctx,
+    status: exchange.status,
+    reason: empty ? "empty" : "html",
+    body: exchange.text,
+  });
 }
 
 /** The schema for `status`, or undefined for a status the spec does not declare (1xx, 3xx, 2xx other than 200). */

@@ -81,7 +81,11 @@ export function issueToValidationError(
         `must be a ${String(issue.params.type)} (got ${kindOf(valueAt(input, issue.instancePath))})`,
       );
     case "maxLength":
-      return make(path, `maxLength:${String(limit)}`, `must be at most ${String(limit)} characters`);
+      return make(
+        path,
+        `maxLength:${String(limit)}`,
+        `must be at most ${String(limit)} characters (UTF-16 code units, as the provider's server counts them)`,
+      );
     case "x-max-bytes":
       // Our byte-count keyword (GatePay's "up to 32 bytes"): params.limit is the byte limit.
       return make(path, `maxBytes:${String(limit)}`, `must be at most ${String(limit)} UTF-8 bytes`);

@@ -1,7 +1,9 @@
-// Turning what fetch does on a bad day into PayClientErrors. Node's fetch (undici) rejects with
-// TypeError("fetch failed") and hides the real reason in `cause.code`; a timeout from an
-// AbortSignal surfaces as a DOMException named "TimeoutError". Whether the failure happened before
-// or after the response started decides what may be retried, so callers say which phase they were in.
+// The transport seam: one signed request out, one answer (status, headers, body text) back, with
+// the guarantees every transport keeps: a per-attempt timeout, a cap on the DECODED body size,
+// redirects never followed, and failures as PayClientErrors. On Node the default is
+// ./node-transport.ts (node:http keep-alive: a fetch costs more than the rest of a call); elsewhere,
+// or when a `fetch` option is given, `fetchTransport`. Whether a failure happened before or after the
+// answer started decides what may be retried, so each failure says which phase it was in.
 
 import {
   type ErrorContext,
@@ -11,6 +13,43 @@ import {
   UnexpectedResponseError,
 } from "./errors.js";
 import { NOT_SENT_CODES } from "./retry.js";
+
+/** One request to send: the body is the exact signed text, sent as it is. */
+export interface OutgoingRequest {
+  /** Absolute URL: the client's base URL and the operation's path. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Read access to an answer's headers, case-insensitive (a WHATWG `Headers` fits). */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
+
+/** What one attempt received: status, headers, and the body decoded to text exactly as sent (BOM kept). */
+export interface ReceivedAnswer {
+  readonly status: number;
+  readonly headers: AnswerHeaders;
+  readonly text: string;
+}
+
+/** What a transport is told about the attempt: where it is (for errors) and its limits. */
+export interface SendContext extends ErrorContext {
+  /** Per-attempt deadline covering the headers and the whole body. */
+  readonly timeoutMs: number;
+  /** Largest decoded body accepted, in bytes. */
+  readonly maxResponseBytes: number;
+  /** 1-based attempt number, reported on a TimeoutError. */
+  readonly attempt: number;
+}
+
+/**
+ * Sends one request. Resolves with whatever status arrived (a 3xx is returned, never followed);
+ * rejects only with a PayClientError: TimeoutError, NetworkError (with `requestSent` and
+ * `beforeResponse` telling what may be retried), or UnexpectedResponseError `too_large`.
+ */
+export type Transport = (request: OutgoingRequest, ctx: SendContext) => Promise<ReceivedAnswer>;
 
 /** Default cap on a response body: far above any real answer of these APIs, far below harmful. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -74,11 +113,12 @@ function findCode(error: unknown, depth = 0): string | undefined {
 }
 
 /**
- * Reads a response body as UTF-8 text, refusing more than `maxBytes`: checks Content-Length first,
- * then counts streamed bytes, and cancels the stream as soon as the cap is passed so a hostile or
- * broken server cannot make us buffer megabytes. The BOM is kept: the text is exactly what was
- * received, which matters when a signature covers it. Stream failures are rethrown as-is for
- * {@link classifyFetchError} (with `responseStarted: true`).
+ * Reads a fetch Response body as UTF-8 text, refusing more than `maxBytes` DECODED bytes: fetch
+ * inflates gzip/deflate/br itself, so a 371-byte body can decode to 200 MiB. Content-Length is
+ * trusted as a bound only when no Content-Encoding is declared; otherwise the decoded bytes are
+ * counted as they stream and the stream is cancelled as soon as the cap is passed. The BOM is kept:
+ * the text is exactly what was received, which matters when a signature covers it. Stream failures
+ * are rethrown as-is for {@link classifyFetchError} (with `responseStarted: true`).
  */
 export async function readBodyCapped(
   response: Response,
@@ -89,13 +129,14 @@ export async function readBodyCapped(
   const tooLarge = (detail: string, body?: string) =>
     new UnexpectedResponseError({ ...where, reason: "too_large", detail, body });
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  const identity = isIdentityEncoding(response.headers.get("content-encoding"));
+  if (identity && Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge(`Content-Length ${declared} exceeds the limit of ${maxBytes} bytes`);
   }
   if (response.body === null) return "";
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  if (Number.isFinite(declared)) {
+  if (identity && Number.isFinite(declared)) {
     // Within a declared length, which fetch holds the body to, one read is bounded and the cheapest.
     return decoder.decode(await response.arrayBuffer());
   }
@@ -120,6 +161,46 @@ export async function readBodyCapped(
   let text = "";
   for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
   return text + decoder.decode();
+}
+
+/** True when `Content-Encoding` is absent or "identity": the bytes on the wire are the body. */
+export function isIdentityEncoding(header: string | null | undefined): boolean {
+  return header === null || header === undefined || header.trim() === "" || /^\s*identity\s*$/i.test(header);
+}
+
+/**
+ * The transport over a WHATWG `fetch` (the `fetch` option, and runtimes without node:http): POST the
+ * exact body, `redirect: "manual"`, one deadline for the headers and the body, the body read capped.
+ */
+export function fetchTransport(fetchFn: typeof fetch): Transport {
+  return async (request, ctx) => {
+    const where = { provider: ctx.provider, operation: ctx.operation };
+    const deadline = attemptDeadline(ctx.timeoutMs);
+    let status: number | undefined;
+    try {
+      const response = await fetchFn(request.url, {
+        method: "POST",
+        headers: request.headers,
+        body: request.body,
+        signal: deadline.signal,
+        // A payment API has no business redirecting a signed POST; a 3xx is reported, never followed.
+        redirect: "manual",
+      });
+      status = response.status;
+      const text = await readBodyCapped(response, ctx.maxResponseBytes, { ...where, status });
+      return { status, headers: response.headers, text };
+    } catch (thrown) {
+      throw classifyFetchError(thrown, {
+        ...where,
+        status,
+        timeoutMs: ctx.timeoutMs,
+        attempt: ctx.attempt,
+        responseStarted: status !== undefined,
+      });
+    } finally {
+      deadline.clear();
+    }
+  };
 }
 
 /** One attempt's deadline: `signal` aborts with a TimeoutError after `timeoutMs`; `clear()` ends it. */

@@ -140,11 +140,28 @@ export function withValidationContext<T>(ctx: ErrorContext, check: () => T): T {
   }
 }
 
+/** What {@link requireHttpUrl} allows beyond an https URL to any host. */
+export interface HttpUrlRules {
+  /**
+   * Plain http:// to a host other than loopback (127.0.0.0/8, ::1, localhost). False for the hosted
+   * providers (a signed request and its answer would cross the internet unprotected); true where the
+   * merchant runs the server (DaxPay is self-hosted) or the caller said `allowInsecureHttp`.
+   */
+  readonly insecureHttp?: boolean;
+}
+
+/** True for a loopback host name as URL parses it: 127.0.0.0/8, [::1], localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]" || hostname === "localhost";
+}
+
 /**
  * Asserts an absolute http(s) URL without query, fragment or credentials (user:password@ would put a
- * secret into every error that names the URL); returns it without trailing slashes.
+ * secret into every error that names the URL); returns it without trailing slashes. A bare "?" or
+ * "#" counts too: URL drops an empty query, and the signed POST would go to "/?/v1/...".
+ * Plain http:// is refused for a non-loopback host unless `rules.insecureHttp`.
  */
-export function requireHttpUrl(value: unknown, field: string): string {
+export function requireHttpUrl(value: unknown, field: string, rules: HttpUrlRules = {}): string {
   const text = requireString(value, field);
   let url: URL;
   try {
@@ -155,10 +172,30 @@ export function requireHttpUrl(value: unknown, field: string): string {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     fail(field, "url", "must be an absolute http(s) URL");
   }
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+  if (url.username !== "" || url.password !== "" || text.includes("?") || text.includes("#")) {
     fail(field, "url", "must not carry credentials, a query or a fragment");
   }
+  if (url.protocol === "http:" && rules.insecureHttp !== true && !isLoopbackHost(url.hostname)) {
+    fail(
+      field,
+      "https",
+      "must use https:// (plain http:// is allowed for loopback hosts, or with allowInsecureHttp: true)",
+    );
+  }
   return text.replace(/\/+$/, "");
+}
+
+/**
+ * Asserts a value that will be sent as an HTTP header: visible ASCII and inner spaces only, so a
+ * CR/LF can never split a header (a header-injection attempt fails here, at client creation, rather
+ * than as a NetworkError on every call).
+ */
+export function requireHeaderValue(value: unknown, field: string): string {
+  const text = requireString(value, field);
+  if (!/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(text)) {
+    fail(field, "headerValue", "must be visible ASCII characters (it is sent as an HTTP header)");
+  }
+  return text;
 }
 
 /**
@@ -208,4 +245,34 @@ export function readRequestFields(request: unknown, keys: readonly string[]): Re
   rejectEmptyStrings(input, "");
   rejectLoneSurrogates(input, "");
   return pickDefined(input, keys);
+}
+
+/**
+ * Compares two strings, folding only ASCII letters: "success" equals "SUCCESS", but "ſuccess"
+ * (U+017F, which `toUpperCase()` turns into "S") does not.
+ */
+export function equalsAsciiIgnoreCase(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) {
+    let x = a.charCodeAt(index);
+    let y = b.charCodeAt(index);
+    if (x >= 0x61 && x <= 0x7a) x -= 0x20;
+    if (y >= 0x61 && y <= 0x7a) y -= 0x20;
+    if (x !== y) return false;
+  }
+  return true;
+}
+
+/** Asserts a boolean option (true or false, nothing truthy). */
+export function requireBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== "boolean") fail(field, "boolean", `must be true or false (got ${kindOf(value)})`);
+  return value;
+}
+
+/** Asserts a time window in ms: an integer from 0 to 24 hours. */
+export function requireWindowMs(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 86_400_000) {
+    fail(field, "range:0..86400000", "must be an integer number of milliseconds from 0 to 86400000");
+  }
+  return value;
 }

@@ -1,7 +1,8 @@
 // The DaxPay 2.0.x client: cancel (`POST /unipay/cancel`). DaxPay is self-hosted, so there is no
 // default host. The envelope `{code, msg, data, traceId}`: `code` 0 means the gateway handled the
 // call and the signed `data.code` says whether the order was cancelled (0) or not (1, `data.msg` the
-// reason); any other `code` is an unsigned gateway error (docs/provider-behaviour.md, "DaxPay").
+// server's reason); any other `code` is an unsigned gateway error. Rules and messages as the 2.0.8
+// server sends them: docs/providers.md, "DaxPay", and ./codes.ts.
 
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "../../generated/daxpay.js";
@@ -11,18 +12,11 @@ import {
   validateCancelResponse5xx,
   validateCancelResponse200,
 } from "../../generated/daxpay.validators.js";
-import { type CallPlan, type Interpreted, type RawExchange, runCall } from "../core/call.js";
-import { ClockSkewError, ProviderRejectedError } from "../core/errors.js";
+import { type AnswerRules, readAnswer, type Verdict } from "../core/answer.js";
+import { type CallPlan, runPlanned } from "../core/call.js";
 import { COMMON_OPTION_KEYS, type CommonClientOptions, resolveCommonOptions } from "../core/options.js";
 import { Secret } from "../core/redact.js";
-import {
-  checkForStatus,
-  clockOffsetOf,
-  parseJsonBody,
-  unavailableError,
-  undeclaredStatusError,
-} from "../core/response.js";
-import { assertRequestSchema, assertResponseSchema } from "../core/schema.js";
+import { assertRequestSchema } from "../core/schema.js";
 import {
   ensurePlainObject,
   readRequestFields,
@@ -30,8 +24,17 @@ import {
   requireEnum,
   requireHttpUrl,
   requireString,
+  requireWindowMs,
   withValidationContext,
 } from "../core/validate.js";
+import {
+  DAXPAY_CLOCK_SKEW_MESSAGES,
+  DAXPAY_CODE,
+  DAXPAY_DEFAULT_MAX_AGE_SECONDS,
+  DAXPAY_MAX_AHEAD_SECONDS,
+  DAXPAY_MESSAGE,
+  daxPayGloss,
+} from "./codes.js";
 import {
   checkDaxPayAnswerSignature,
   type DaxPaySigner,
@@ -49,6 +52,11 @@ export interface DaxPayClientOptions extends CommonClientOptions {
   secret: string;
   /** The digest the platform is configured for; default "HMAC_SHA256". */
   signType?: DaxPaySignType;
+  /**
+   * How far the signed `data.resTime` may lie before the request, and after the answer arrived, in
+   * ms; default the server's own request window: 10000 before, 60000 after (docs/providers.md).
+   */
+  responseWindowMs?: { pastMs?: number; futureMs?: number };
 }
 
 const OPTION_KEYS = [
@@ -56,6 +64,7 @@ const OPTION_KEYS = [
   "baseUrl",
   "secret",
   "signType",
+  "responseWindowMs",
 ] as const satisfies readonly (keyof DaxPayClientOptions)[];
 
 type PayCancelParam = components["schemas"]["PayCancelParam"];
@@ -79,26 +88,41 @@ export type DaxPayCancelResponse = components["schemas"]["PayCancelResult"];
 /** The signed business result inside it. */
 export type DaxPayCancelData = components["schemas"]["PayCancelModel"];
 
-/** What cancel resolves to (a refusal, `data.code` 1, rejects with ProviderRejectedError instead). */
+/** What cancel resolves to (a refusal, `data.code` 1 on a first attempt, rejects with ProviderRejectedError instead). */
 export interface DaxPayCancelResult {
   /**
-   * "cancelled": `data.code` 0, or gateway 20042 (trade closed) answered to a retry of this call.
-   * "unknown": a signed `data.code` this library does not know; read `data.code`.
+   * "cancelled": the signed `data.code` is 0. "unknown": the order may or may not be cancelled —
+   * see `possiblyAlreadyCancelled`, or a signed `data.code` this library does not know (read `data.code`).
    */
   status: "cancelled" | "unknown";
-  /** True when a retry was answered 20042: an earlier attempt, whose answer was lost, cancelled the order. */
-  alreadyCancelled: boolean;
-  /** The verified `data`; undefined when `alreadyCancelled` (20042 answers carry no signed data). */
-  data: DaxPayCancelData | undefined;
+  /**
+   * True when a retry of this call was answered `data.code` 1 "订单不是支付中" (not in progress): the
+   * first attempt, whose answer was lost, may have cancelled the order — or it was paid or closed
+   * meanwhile. DaxPay 2.0.8 answers all three alike, so look the order up before acting.
+   */
+  possiblyAlreadyCancelled: boolean;
+  /** The verified `data`. */
+  data: DaxPayCancelData;
   raw: DaxPayCancelResponse;
   /** The gateway's trace id, for support requests. */
   traceId: string | undefined;
+  /** Always true: a result comes only from an answer whose `data.sign` verified. */
+  verified: true;
 }
 
 /** A DaxPay client; see {@link createDaxPayClient}. */
 export interface DaxPayClient {
   readonly provider: "daxpay";
-  /** Cancels an unpaid order; retried safely, and 20042 (trade closed) on a retry counts as cancelled. */
+  /**
+   * Cancels an unpaid order; retried safely. Length limits count UTF-16 code units, as the server's
+   * `@Size` does (bizOrderNo ≤ 100, orderNo ≤ 32).
+   * @throws ValidationError bad input (nothing sent); ProviderRejectedError the signed business
+   * refusal (`data.code` 1: 支付订单不存在 unknown order, 订单不是支付中 not in progress, 撤销订单失败 cancel
+   * failed) or a gateway error (10006 parameter check, 10007 a cancel already in progress, 20052
+   * signature); ClockSkewError 10006 with one of the two reqTime-window messages; SignatureError an
+   * answer whose `data.sign` is missing or invalid, or whose `data.resTime` is outside the window;
+   * TimeoutError, NetworkError, ProviderUnavailableError, UnexpectedResponseError no usable answer.
+   */
   cancel(request: DaxPayCancelRequest): Promise<DaxPayCancelResult>;
   /**
    * The openapi-fetch client, for the `{ data, error }` style, with DaxPay's signing middleware
@@ -106,33 +130,90 @@ export interface DaxPayClient {
    * fresh reqTime and nonceStr and appends sign (see daxPaySigningMiddleware), and rejects answers
    * whose `data.sign` does not verify. It does not retry, validate, or unwrap.
    */
-  readonly raw: Client<paths>;
+  readonly openapi: Client<paths>;
 }
 
 const PROVIDER = "daxpay";
 const OPERATION = "cancel";
 const PATH = "/unipay/cancel";
-/** Request expired or from the future. */
-const CLOCK_CODE = 10006;
-/** Trade closed: what a repeated cancel answers. */
-const TRADE_CLOSED = 20042;
 
 /**
- * Creates a DaxPay client. Options are checked here (ValidationError naming the option); the secret
- * is kept in a {@link Secret} and appears in no error, event, `JSON.stringify` or `util.inspect`.
+ * The verdict on a gateway answer the schema accepted: a signed `data` decides; otherwise the
+ * gateway `code` is an error, 10006 a clock problem only with one of its two time messages.
+ */
+function daxPayVerdict(
+  answer: DaxPayCancelResponse,
+  attempt: number,
+  traceId: string | undefined,
+): Verdict<DaxPayCancelResult> {
+  const data = answer.data;
+  if (answer.code === DAXPAY_CODE.success && data !== undefined && data !== null) {
+    const message = data.msg ?? "";
+    const notInProgress = message.trim() === DAXPAY_MESSAGE.notInProgress;
+    const result = (
+      status: DaxPayCancelResult["status"],
+      possiblyAlreadyCancelled: boolean,
+    ): Verdict<DaxPayCancelResult> => ({
+      kind: "value",
+      value: { status, possiblyAlreadyCancelled, data, raw: answer, traceId, verified: true },
+    });
+    if (data.code === DAXPAY_CODE.success) return result("cancelled", false);
+    // A retry cannot tell "my lost first attempt cancelled it" from "it was paid": never a firm refusal.
+    if (data.code === DAXPAY_CODE.businessFailure && attempt > 1 && notInProgress)
+      return result("unknown", true);
+    if (data.code === DAXPAY_CODE.businessFailure) {
+      return {
+        kind: "rejected",
+        code: String(data.code),
+        message,
+        gloss: daxPayGloss(data.code, message),
+        verified: true,
+      };
+    }
+    return result("unknown", false);
+  }
+  const message = answer.msg ?? "";
+  return {
+    kind: "rejected",
+    code: String(answer.code),
+    message,
+    clockSkew:
+      answer.code === DAXPAY_CODE.validateParameters &&
+      (DAXPAY_CLOCK_SKEW_MESSAGES as readonly string[]).includes(message.trim()),
+    gloss: daxPayGloss(answer.code, message),
+  };
+}
+
+/**
+ * Creates a DaxPay client. Options are checked here (ValidationError naming the option); `baseUrl`
+ * is the merchant's own gateway (plain http:// is allowed: DaxPay is self-hosted). The secret is kept
+ * in a {@link Secret} and appears in no error, event, `JSON.stringify` or `util.inspect`.
  */
 export function createDaxPayClient(options: DaxPayClientOptions): DaxPayClient {
   const config = withValidationContext({ provider: PROVIDER }, () => {
     const opts = ensurePlainObject(options, "options");
     rejectUnknownKeys(opts, OPTION_KEYS, "");
+    const window =
+      opts.responseWindowMs === undefined ? {} : ensurePlainObject(opts.responseWindowMs, "responseWindowMs");
+    rejectUnknownKeys(window, ["pastMs", "futureMs"], "responseWindowMs");
     return {
       common: resolveCommonOptions(opts),
-      baseUrl: requireHttpUrl(opts.baseUrl, "baseUrl"),
+      baseUrl: requireHttpUrl(opts.baseUrl, "baseUrl", { insecureHttp: true }),
       secret: new Secret(requireString(opts.secret, "secret")),
       signType:
         opts.signType === undefined
           ? ("HMAC_SHA256" as const)
           : requireEnum(opts.signType, "signType", ["HMAC_SHA256", "MD5"]),
+      window: {
+        pastMs:
+          window.pastMs === undefined
+            ? DAXPAY_DEFAULT_MAX_AGE_SECONDS * 1000
+            : requireWindowMs(window.pastMs, "responseWindowMs.pastMs"),
+        futureMs:
+          window.futureMs === undefined
+            ? DAXPAY_MAX_AHEAD_SECONDS * 1000
+            : requireWindowMs(window.futureMs, "responseWindowMs.futureMs"),
+      },
     };
   });
   const { common } = config;
@@ -141,91 +222,46 @@ export function createDaxPayClient(options: DaxPayClientOptions): DaxPayClient {
     signType: config.signType,
     now: common.now,
     nonce: common.nonce,
+    window: config.window,
   };
-  const clientOptions = { baseUrl: config.baseUrl, fetch: common.fetch };
-  const typed = createClient<paths>(clientOptions);
-  const raw = createClient<paths>(clientOptions);
-  raw.use(daxPaySigningMiddleware(signer));
-
-  function interpret(exchange: RawExchange): Interpreted<DaxPayCancelResult> {
-    const ctx = { provider: PROVIDER, operation: OPERATION, status: exchange.status } as const;
-    const unavailable = unavailableError(exchange, ctx, common.now());
-    if (unavailable !== undefined) throw unavailable;
-    const check = checkForStatus(exchange.status, {
+  const openapi = createClient<paths>({ baseUrl: config.baseUrl, fetch: common.fetch });
+  openapi.use(daxPaySigningMiddleware(signer));
+  const where = { provider: PROVIDER, operation: OPERATION } as const;
+  const rules: AnswerRules<DaxPayCancelResult> = {
+    checks: {
       ok: validateCancelResponse200,
       clientError: validateCancelResponse4xx,
       serverError: validateCancelResponse5xx,
-    });
-    if (check === undefined) throw undeclaredStatusError(exchange, ctx);
-    const body = parseJsonBody(exchange, ctx, common.now());
-    const traceId = traceIdOf(body);
-    const where = { ...ctx, traceId };
-    checkDaxPayAnswerSignature(signer, body, where);
-    assertResponseSchema(check, body, where, exchange.text);
-    // The schema for this status has just accepted `body` (ErrorResult is PayCancelResult without data).
-    const answer = body as DaxPayCancelResponse;
-    if (exchange.status === 200 && answer.code === 0 && answer.data) {
-      const data = answer.data;
-      if (data.code === 1) {
-        throw new ProviderRejectedError({
-          ...where,
-          providerCode: String(data.code),
-          providerMessage: data.msg ?? "",
-          raw: body,
-        });
-      }
-      const status = data.code === 0 ? "cancelled" : "unknown";
-      return { value: { status, alreadyCancelled: false, data, raw: answer, traceId }, traceId };
-    }
-    if (exchange.attempt > 1 && answer.code === TRADE_CLOSED) {
-      return {
-        value: { status: "cancelled", alreadyCancelled: true, data: undefined, raw: answer, traceId },
-        traceId,
-      };
-    }
-    const rejection = {
-      ...where,
-      providerCode: String(answer.code),
-      providerMessage: answer.msg ?? "",
-      raw: body,
-    };
-    if (answer.code === CLOCK_CODE) {
-      throw new ClockSkewError({ ...rejection, estimatedOffsetMs: clockOffsetOf(exchange, common.now()) });
-    }
-    throw new ProviderRejectedError(rejection);
-  }
+    },
+    // resTime, the spec's one int64, arrives as exact decimal text like every int64 (src/core/json.ts).
+    int64Paths: ["data.resTime"],
+    traceIdOf,
+    verify: (exchange, body, ctx) => checkDaxPayAnswerSignature(signer, body, exchange.sentAtMs, ctx),
+    // The status's schema has just accepted `body` (ErrorResult is PayCancelResult without data).
+    decide: (body, exchange) =>
+      daxPayVerdict(body as DaxPayCancelResponse, exchange.attempt, traceIdOf(body)),
+  };
 
   return {
     provider: PROVIDER,
-    raw,
+    openapi,
     cancel(request) {
-      return Promise.resolve()
-        .then((): CallPlan<DaxPayCancelResult> => {
-          const fields = withValidationContext({ provider: PROVIDER, operation: OPERATION }, () => {
-            return readRequestFields(request, CANCEL_KEYS);
-          });
-          let sent: Record<string, unknown> = fields;
-          return {
-            provider: PROVIDER,
-            operation: OPERATION,
-            path: PATH,
-            idempotent: true,
-            sign: () => {
-              const unsigned = withFreshTime(signer, fields);
-              assertRequestSchema(validateCancelRequest, unsigned, {
-                provider: PROVIDER,
-                operation: OPERATION,
-              });
-              sent = withSign(signer, unsigned);
-              // No headers: DaxPay's signature travels in the body.
-              return { body: JSON.stringify(sent), headers: {} };
-            },
-            // `sent` passed the spec's request schema in sign(); the bytes on the wire are the signed text.
-            send: (init) => typed.POST(PATH, { body: sent as PayCancelParam, ...init }),
-            interpret,
-          };
-        })
-        .then((plan) => runCall(plan, common));
+      return runPlanned((): CallPlan<DaxPayCancelResult> => {
+        const fields = withValidationContext(where, () => readRequestFields(request, CANCEL_KEYS));
+        return {
+          ...where,
+          path: PATH,
+          url: config.baseUrl + PATH,
+          idempotent: true,
+          sign: () => {
+            const unsigned = withFreshTime(signer, fields);
+            assertRequestSchema(validateCancelRequest, unsigned, where);
+            // No headers: DaxPay's signature travels in the body.
+            return { body: JSON.stringify(withSign(signer, unsigned)), headers: {} };
+          },
+          interpret: (exchange) => readAnswer(exchange, rules, where, common.now()),
+        };
+      }, common);
     },
   };
 }

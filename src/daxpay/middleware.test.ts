@@ -14,8 +14,10 @@ const signer = {
   signType: "HMAC_SHA256" as const,
   now: () => 1_700_000_000_500,
   nonce: () => "abc123XYZ",
+  window: { pastMs: 10_000, futureMs: 60_000 },
 };
 const ctx = { provider: "daxpay", operation: "cancel", status: 200 } as const;
+const SENT_AT = 1_700_000_000_500;
 
 describe("withFreshTime and withSign", () => {
   it("keep only the fields the server knows, add reqTime in seconds and nonceStr, then sign", () => {
@@ -45,18 +47,47 @@ describe("checkDaxPayAnswerSignature", () => {
   const signedData = { ...data, sign: signDaxPay(data, SECRET) };
 
   it("accepts signed data, and an unsigned error without data", () => {
-    expect(() => checkDaxPayAnswerSignature(signer, { code: 0, data: signedData }, ctx)).not.toThrow();
-    expect(() => checkDaxPayAnswerSignature(signer, { code: 20052, msg: "验签失败" }, ctx)).not.toThrow();
+    expect(() =>
+      checkDaxPayAnswerSignature(signer, { code: 0, data: signedData }, SENT_AT, ctx),
+    ).not.toThrow();
+    expect(() =>
+      checkDaxPayAnswerSignature(signer, { code: 20052, msg: "验签失败" }, SENT_AT, ctx),
+    ).not.toThrow();
   });
 
   it("rejects changed data, a missing sign, and code 0 without data", () => {
     expect(() =>
-      checkDaxPayAnswerSignature(signer, { code: 0, data: { ...signedData, resTime: 2 } }, ctx),
+      checkDaxPayAnswerSignature(signer, { code: 0, data: { ...signedData, resTime: 2 } }, SENT_AT, ctx),
     ).toThrow("[daxpay cancel] response signature is invalid");
-    expect(() => checkDaxPayAnswerSignature(signer, { code: 0, data }, ctx)).toThrow(
+    expect(() => checkDaxPayAnswerSignature(signer, { code: 0, data }, SENT_AT, ctx)).toThrow(
       "[daxpay cancel] response signature is missing",
     );
-    expect(() => checkDaxPayAnswerSignature(signer, { code: 0, data: null }, ctx)).toThrow(SignatureError);
+    expect(() => checkDaxPayAnswerSignature(signer, { code: 0, data: null }, SENT_AT, ctx)).toThrow(
+      SignatureError,
+    );
+  });
+
+  it("rejects genuine signed data whose resTime is outside the window around the request, or not a time", () => {
+    const signedAt = (resTime: unknown) => {
+      const fields = { code: 0, resTime };
+      return { code: 0, data: { ...fields, sign: signDaxPay(fields, SECRET) } };
+    };
+    // resTime 0: a genuine answer recorded long ago and replayed (issue 13, input 2).
+    expect(() => checkDaxPayAnswerSignature(signer, signedAt(0), SENT_AT, ctx)).toThrow(
+      "[daxpay cancel] response signed time is outside the accepted window: signed about 1700000000 s before the request it answers (window 10000 ms)",
+    );
+    expect(() => checkDaxPayAnswerSignature(signer, signedAt("1700000000"), SENT_AT, ctx)).toThrow(
+      expect.objectContaining({ reason: "stale" }),
+    );
+    // The window's edges: 10 s before the request's second, 60 s after now.
+    expect(() => checkDaxPayAnswerSignature(signer, signedAt(1_699_999_990), SENT_AT, ctx)).not.toThrow();
+    expect(() => checkDaxPayAnswerSignature(signer, signedAt(1_699_999_989), SENT_AT, ctx)).toThrow(
+      SignatureError,
+    );
+    expect(() => checkDaxPayAnswerSignature(signer, signedAt(1_700_000_060), SENT_AT, ctx)).not.toThrow();
+    expect(() => checkDaxPayAnswerSignature(signer, signedAt(1_700_000_061), SENT_AT, ctx)).toThrow(
+      SignatureError,
+    );
   });
 });
 
@@ -70,12 +101,12 @@ describe("client.raw (openapi-fetch with the signing middleware)", () => {
       now: () => 1_700_000_000_000,
       nonce: () => "abc123XYZ",
     });
-    return { raw: client.raw, sent };
+    return { raw: client.openapi, sent };
   }
   const cancelled = {
     code: 0,
     msg: "success",
-    data: { code: 0, resTime: 1, sign: signDaxPay({ code: 0, resTime: 1 }, SECRET) },
+    data: { code: 0, resTime: 1_700_000_000, sign: signDaxPay({ code: 0, resTime: 1_700_000_000 }, SECRET) },
     traceId: "T1",
   };
 

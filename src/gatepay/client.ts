@@ -1,83 +1,85 @@
 // The GatePay client: closeOrder on the payment API, createRecharge and cancelRecharge on the OTC
-// API. Each call validates its input against the spec, serializes the body once, signs exactly those
-// bytes (./middleware.ts), and reads the answer through ./envelope.ts.
+// API. Each operation is data (./operations.ts); one `call` runs any of them: validate the input
+// against the spec, serialize the body once, sign exactly those bytes (./middleware.ts), send it over
+// the client's transport, and read the answer with the shared reader and GatePay's envelope rules
+// (./envelope.ts).
 
 import createClient, { type Client } from "openapi-fetch";
-import type { components as OtcComponents, paths as OtcPaths } from "../../generated/gatepay-otc.js";
-import {
-  validateCancelRechargeRequest,
-  validateCancelRechargeResponse4xx,
-  validateCancelRechargeResponse5xx,
-  validateCancelRechargeResponse200,
-  validateCreateRechargeRequest,
-  validateCreateRechargeResponse4xx,
-  validateCreateRechargeResponse5xx,
-  validateCreateRechargeResponse200,
-} from "../../generated/gatepay-otc.validators.js";
-import type {
-  components as PaymentsComponents,
-  paths as PaymentsPaths,
-} from "../../generated/gatepay-payments.js";
-import {
-  validateCloseOrderRequest,
-  validateCloseOrderResponse4xx,
-  validateCloseOrderResponse5xx,
-  validateCloseOrderResponse200,
-} from "../../generated/gatepay-payments.validators.js";
-import { type CallPlan, type Interpreted, type RawExchange, runCall, type SendInit } from "../core/call.js";
-import { ProviderRejectedError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
+import type { paths as OtcPaths } from "../../generated/gatepay-otc.js";
+import type { paths as PaymentsPaths } from "../../generated/gatepay-payments.js";
+import { type AnswerRules, readAnswer } from "../core/answer.js";
+import { type CallPlan, runPlanned } from "../core/call.js";
+import { ValidationError } from "../core/errors.js";
+import { RecentNonces } from "../core/freshness.js";
 import { COMMON_OPTION_KEYS, type CommonClientOptions, resolveCommonOptions } from "../core/options.js";
 import { Secret } from "../core/redact.js";
-import {
-  checkForStatus,
-  clockOffsetOf,
-  parseJsonBody,
-  type ResponseChecks,
-  unavailableError,
-  undeclaredStatusError,
-} from "../core/response.js";
-import { assertRequestSchema, assertResponseSchema, type SchemaCheck } from "../core/schema.js";
+import { assertRequestSchema } from "../core/schema.js";
 import {
   ensurePlainObject,
   readRequestFields,
   rejectUnknownKeys,
-  requireDecimalString,
+  requireBoolean,
   requireEnum,
+  requireHeaderValue,
   requireHttpUrl,
   requireString,
+  requireWindowMs,
   withValidationContext,
 } from "../core/validate.js";
-import {
-  type GatePayEnvelope,
-  gatePayMessage,
-  gatePayRejection,
-  isAlreadyClosed,
-  isGatePaySuccess,
-} from "./envelope.js";
+import { GATEPAY_BASE_URL, GATEPAY_WINDOW_MS } from "./codes.js";
+import { type GatePayEnvelope, gatePayRejection, isAlreadyClosed, isGatePaySuccess } from "./envelope.js";
 import {
   checkGatePayResponseSignature,
+  type GatePayAnswerVerifier,
   type GatePayResponseSignatures,
   type GatePaySigner,
   gatePayRequestHeaders,
   gatePaySigningMiddleware,
-  isOtcPath,
 } from "./middleware.js";
+import {
+  GATEPAY_OPERATIONS,
+  type GatePayCancelRechargeRequest,
+  type GatePayCancelRechargeResult,
+  type GatePayCloseOrderRequest,
+  type GatePayCloseOrderResult,
+  type GatePayCreateRechargeRequest,
+  type GatePayCreateRechargeResult,
+  type GatePayOperation,
+} from "./operations.js";
 
-/** GatePay's host, for both the payment and the OTC API. */
-export const GATEPAY_BASE_URL = "https://openplatform.gateapi.io";
+export type {
+  GatePayCancelRechargeRequest,
+  GatePayCancelRechargeResponse,
+  GatePayCancelRechargeResult,
+  GatePayCloseOrderRequest,
+  GatePayCloseOrderResponse,
+  GatePayCloseOrderResult,
+  GatePayCreateRechargeRequest,
+  GatePayCreateRechargeResponse,
+  GatePayCreateRechargeResult,
+  GatePayRecharge,
+} from "./operations.js";
+export { GATEPAY_BASE_URL };
 
 /** Options of {@link createGatePayClient}. */
 export interface GatePayClientOptions extends CommonClientOptions {
-  /** `X-GatePay-Certificate-ClientId`. */
+  /** `X-GatePay-Certificate-ClientId`: visible ASCII (it is a header value). */
   clientId: string;
   /** The Payment API Secret; used only inside the HMAC, never printed. */
   secret: string;
   /** `X-GatePay-MerchantId` (int64), required by the OTC calls; a decimal string or a safe integer. */
   merchantId?: string | number;
-  /** Default {@link GATEPAY_BASE_URL}. */
+  /** Default {@link GATEPAY_BASE_URL}. https://, or http:// to a loopback host (a local sandbox). */
   baseUrl?: string;
+  /** Allows a plain http:// `baseUrl` to a non-loopback host; default false. */
+  allowInsecureHttp?: boolean;
   /** How strictly response signatures are checked; default "if-present". See {@link GatePayResponseSignatures}. */
   responseSignatures?: GatePayResponseSignatures;
+  /**
+   * How far a signed answer's `X-GatePay-Timestamp` may lie before the request or after its arrival,
+   * in ms; default 10000, GatePay's own request window (docs/providers.md, "GatePay").
+   */
+  responseWindowMs?: number;
 }
 
 const OPTION_KEYS = [
@@ -86,78 +88,36 @@ const OPTION_KEYS = [
   "secret",
   "merchantId",
   "baseUrl",
+  "allowInsecureHttp",
   "responseSignatures",
+  "responseWindowMs",
 ] as const satisfies readonly (keyof GatePayClientOptions)[];
-
-/** closeOrder's input, from the spec: at least one of merchantTradeNo (≤ 32 UTF-8 bytes) and prepayId. */
-export type GatePayCloseOrderRequest = PaymentsComponents["schemas"]["CloseOrderRequest"];
-const CLOSE_ORDER_KEYS = [
-  "merchantTradeNo",
-  "prepayId",
-] as const satisfies readonly (keyof GatePayCloseOrderRequest)[];
-
-/** createRecharge's input, from the OTC spec. Amounts are decimal strings ("1088.42"), never numbers. */
-export type GatePayCreateRechargeRequest = OtcComponents["schemas"]["OtcRechargeRequest"];
-const CREATE_RECHARGE_KEYS = [
-  "quoteToken",
-  "bankId",
-  "currency",
-  "amount",
-  "fiatCurrency",
-  "fiatAmount",
-  "promoCode",
-] as const satisfies readonly (keyof GatePayCreateRechargeRequest)[];
-
-/** cancelRecharge's input, from the OTC spec. */
-export type GatePayCancelRechargeRequest = OtcComponents["schemas"]["CancelRequest"];
-const CANCEL_RECHARGE_KEYS = ["orderId"] as const satisfies readonly (keyof GatePayCancelRechargeRequest)[];
-
-/** The payment API's close answer, as the spec types it. */
-export type GatePayCloseOrderResponse = PaymentsComponents["schemas"]["CloseOrderResponse"];
-/** The OTC create answer, as the spec types it. */
-export type GatePayCreateRechargeResponse = OtcComponents["schemas"]["OtcRechargeResponse"];
-/** The created recharge order (the unwrapped `data`). */
-export type GatePayRecharge = NonNullable<GatePayCreateRechargeResponse["data"]>;
-/** The OTC cancel answer, as the spec types it. */
-export type GatePayCancelRechargeResponse = OtcComponents["schemas"]["OtcRechargeCancelResponse"];
-
-/** What closeOrder resolves to. */
-export interface GatePayCloseOrderResult {
-  /**
-   * True when a retry of this call was answered 400204 ORDER_CLOSED: an earlier attempt, whose
-   * answer was lost, closed the order. `data` is then GatePay's failure data (usually absent).
-   */
-  alreadyClosed: boolean;
-  /** The unwrapped `data`, e.g. `{ result: "SUCCESS" }`. */
-  data: GatePayCloseOrderResponse["data"];
-  /** The whole parsed answer. */
-  raw: GatePayCloseOrderResponse;
-}
-
-/** What createRecharge resolves to. */
-export interface GatePayCreateRechargeResult {
-  /** The created order: ids, amounts, bank details and the transfer remark to quote. */
-  data: GatePayRecharge;
-  raw: GatePayCreateRechargeResponse;
-}
-
-/** What cancelRecharge resolves to. */
-export interface GatePayCancelRechargeResult {
-  /** True when a retry of this call was answered 400204 "order already cancelled". */
-  alreadyCancelled: boolean;
-  /** The unwrapped `data`, e.g. `{ success: true }`. */
-  data: GatePayCancelRechargeResponse["data"];
-  raw: GatePayCancelRechargeResponse;
-}
 
 /** A GatePay client; see {@link createGatePayClient}. */
 export interface GatePayClient {
   readonly provider: "gatepay";
-  /** Closes an unpaid prepay order (`POST /v1/pay/order/close`); retried safely, "already closed" on a retry is success. */
+  /**
+   * Closes an unpaid prepay order (`POST /v1/pay/order/close`); retried safely, and 400204
+   * ORDER_CLOSED answered to a retry is success (`alreadyClosed: true`).
+   * @throws ValidationError bad input (nothing sent); ProviderRejectedError GatePay said no (400202
+   * order not found, 400204 paid, 400001/400002/400020 request refused); ClockSkewError 400003;
+   * SignatureError a signed answer that fails verification, freshness or replay checks;
+   * TimeoutError, NetworkError, ProviderUnavailableError, UnexpectedResponseError no usable answer.
+   */
   closeOrder(request: GatePayCloseOrderRequest): Promise<GatePayCloseOrderResult>;
-  /** Creates an OTC fiat deposit order (`POST /open/otc/api/recharge`); never re-sent once it may have reached GatePay. */
+  /**
+   * Creates an OTC fiat deposit order (`POST /open/otc/api/recharge`); never re-sent once it may have
+   * reached GatePay (after a TimeoutError, look the order up before creating another).
+   * @throws the same errors as {@link GatePayClient.closeOrder}; ValidationError also for amounts that
+   * are not decimal strings and a missing `merchantId` option.
+   */
   createRecharge(request: GatePayCreateRechargeRequest): Promise<GatePayCreateRechargeResult>;
-  /** Cancels an unpaid OTC recharge (`POST /open/otc/api/recharge/cancel`); "already cancelled" on a retry is success. */
+  /**
+   * Cancels an unpaid OTC recharge (`POST /open/otc/api/recharge/cancel`); 400204 "already
+   * cancelled" answered to a retry is success (`alreadyCancelled: true`).
+   * @throws the same errors as {@link GatePayClient.closeOrder}; ProviderRejectedError also for a
+   * success envelope whose `data.success` is false.
+   */
   cancelRecharge(request: GatePayCancelRechargeRequest): Promise<GatePayCancelRechargeResult>;
   /**
    * The openapi-fetch clients, for the `{ data, error }` style, with GatePay's signing middleware
@@ -165,269 +125,146 @@ export interface GatePayClient {
    * like the methods above), and checks response signatures per `responseSignatures`, rejecting with
    * SignatureError. It does not retry, validate, or unwrap envelopes.
    */
-  readonly raw: { readonly payments: Client<PaymentsPaths>; readonly otc: Client<OtcPaths> };
+  readonly openapi: { readonly payments: Client<PaymentsPaths>; readonly otc: Client<OtcPaths> };
 }
 
 const PROVIDER = "gatepay";
-const MERCHANT_ID = /^[0-9]{1,19}$/;
+const MERCHANT_ID = /^(0|[1-9][0-9]{0,18})$/;
+const INT64_MAX = 9223372036854775807n;
 
+/** `merchantId` as the exact decimal text sent in `X-GatePay-MerchantId` (int64, never rounded). */
 function resolveMerchantId(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "number") {
     if (Number.isSafeInteger(value) && value >= 0) return String(value);
-  } else if (typeof value === "string" && MERCHANT_ID.test(value)) {
+  } else if (typeof value === "string" && MERCHANT_ID.test(value) && BigInt(value) <= INT64_MAX) {
     return value;
   }
   throw new ValidationError({
     field: "merchantId",
     rule: "int64",
-    reason: "must be a non-negative integer (a decimal string, or a number up to 2^53-1)",
+    reason: "must be a non-negative int64 (a decimal string, or a number up to 2^53-1)",
   });
 }
 
-/** Per operation: how a success envelope becomes the result, and what "already done" on a retry means. */
-interface OperationReading<E extends GatePayEnvelope, T> {
-  readonly operation: string;
-  readonly checks: ResponseChecks;
-  unwrap(envelope: E, exchange: RawExchange): T;
-  /** The result for a 400204 "already closed/cancelled" answer to a retry; absent where that is not success. */
-  alreadyDone?(envelope: E): T;
-}
-
 /**
- * Creates a GatePay client. Options are checked here (ValidationError naming the option); the secret
- * is kept in a {@link Secret} and appears in no error, event, `JSON.stringify` or `util.inspect`.
+ * Creates a GatePay client. Options are checked here (ValidationError naming the option): `clientId`
+ * must be a valid header value, `merchantId` an int64, `baseUrl` https (or http to loopback) without
+ * query or fragment. The secret is kept in a {@link Secret} and appears in no error, event,
+ * `JSON.stringify` or `util.inspect`.
  */
 export function createGatePayClient(options: GatePayClientOptions): GatePayClient {
   const config = withValidationContext({ provider: PROVIDER }, () => {
     const opts = ensurePlainObject(options, "options");
     rejectUnknownKeys(opts, OPTION_KEYS, "");
+    const allowInsecureHttp =
+      opts.allowInsecureHttp === undefined
+        ? false
+        : requireBoolean(opts.allowInsecureHttp, "allowInsecureHttp");
     return {
       common: resolveCommonOptions(opts),
-      clientId: requireString(opts.clientId, "clientId"),
+      clientId: requireHeaderValue(opts.clientId, "clientId"),
       secret: new Secret(requireString(opts.secret, "secret")),
       merchantId: resolveMerchantId(opts.merchantId),
-      baseUrl: opts.baseUrl === undefined ? GATEPAY_BASE_URL : requireHttpUrl(opts.baseUrl, "baseUrl"),
+      baseUrl:
+        opts.baseUrl === undefined
+          ? GATEPAY_BASE_URL
+          : requireHttpUrl(opts.baseUrl, "baseUrl", { insecureHttp: allowInsecureHttp }),
       responseSignatures:
         opts.responseSignatures === undefined
           ? ("if-present" as const)
           : requireEnum(opts.responseSignatures, "responseSignatures", ["if-present", "required", "off"]),
+      responseWindowMs:
+        opts.responseWindowMs === undefined
+          ? GATEPAY_WINDOW_MS
+          : requireWindowMs(opts.responseWindowMs, "responseWindowMs"),
     };
   });
-  const { common, secret, responseSignatures } = config;
+  const { common, baseUrl } = config;
   const signer: GatePaySigner = {
     clientId: config.clientId,
-    secret,
+    secret: config.secret,
     merchantId: config.merchantId,
     now: common.now,
     nonce: common.nonce,
   };
-  const clientOptions = { baseUrl: config.baseUrl, fetch: common.fetch };
-  const payments = createClient<PaymentsPaths>(clientOptions);
-  const otc = createClient<OtcPaths>(clientOptions);
-  const raw = {
-    payments: createClient<PaymentsPaths>(clientOptions),
-    otc: createClient<OtcPaths>(clientOptions),
+  const verifier: GatePayAnswerVerifier = {
+    mode: config.responseSignatures,
+    secret: config.secret,
+    window: { pastMs: config.responseWindowMs, futureMs: config.responseWindowMs },
+    nonces: new RecentNonces(),
+    now: common.now,
   };
-  raw.payments.use(gatePaySigningMiddleware(signer, responseSignatures));
-  raw.otc.use(gatePaySigningMiddleware(signer, responseSignatures));
+  const fetchOptions = { baseUrl, fetch: common.fetch };
+  const openapi = {
+    payments: createClient<PaymentsPaths>(fetchOptions),
+    otc: createClient<OtcPaths>(fetchOptions),
+  };
+  openapi.payments.use(gatePaySigningMiddleware(signer, verifier));
+  openapi.otc.use(gatePaySigningMiddleware(signer, verifier));
 
-  function interpret<E extends GatePayEnvelope, T>(
-    exchange: RawExchange,
-    reading: OperationReading<E, T>,
-  ): Interpreted<T> {
-    const ctx = { provider: PROVIDER, operation: reading.operation, status: exchange.status } as const;
-    const unavailable = unavailableError(exchange, ctx, common.now());
-    if (unavailable !== undefined) throw unavailable;
-    const check = checkForStatus(exchange.status, reading.checks);
-    if (check === undefined) throw undeclaredStatusError(exchange, ctx);
-    const body = parseJsonBody(exchange, ctx, common.now());
-    checkGatePayResponseSignature(responseSignatures, secret, exchange.headers, exchange.text, ctx);
-    assertResponseSchema(check, body, ctx, exchange.text);
-    // The schema for this status has just accepted `body`.
-    const envelope = body as E;
-    if (exchange.status === 200 && isGatePaySuccess(envelope)) {
-      return { value: reading.unwrap(envelope, exchange), traceId: undefined };
-    }
-    if (exchange.attempt > 1 && reading.alreadyDone !== undefined && isAlreadyClosed(envelope)) {
-      return { value: reading.alreadyDone(envelope), traceId: undefined };
-    }
-    throw gatePayRejection(envelope, body, ctx, clockOffsetOf(exchange, common.now()));
-  }
-
-  function plan<T>(
-    operation: string,
-    path: string,
-    idempotent: boolean,
-    body: string,
-    send: (init: SendInit) => Promise<unknown>,
-    reading: OperationReading<GatePayEnvelope, T>,
-  ): CallPlan<T> {
+  /** The shared reader's rules for one operation: GatePay's signature headers and envelope. */
+  function rulesFor<Request, Answer, Result>(
+    operation: GatePayOperation<Request, Answer, Result>,
+  ): AnswerRules<Result> {
+    let verified = false;
     return {
-      provider: PROVIDER,
-      operation,
-      path,
-      idempotent,
-      sign: () => ({ body, headers: gatePayRequestHeaders(signer, body, isOtcPath(path)) }),
-      send,
-      interpret: (exchange) => interpret(exchange, reading),
+      checks: operation.checks,
+      int64Paths: operation.int64Paths,
+      verify(exchange, _body, ctx) {
+        verified = checkGatePayResponseSignature(
+          verifier,
+          exchange.headers,
+          exchange.text,
+          exchange.sentAtMs,
+          ctx,
+        );
+      },
+      decide(body, exchange) {
+        // The status's schema has just accepted `body`: a 200 is the operation's answer.
+        const envelope = body as GatePayEnvelope;
+        if (exchange.status === 200 && isGatePaySuccess(envelope)) {
+          return operation.succeed(body as Answer, verified);
+        }
+        if (exchange.attempt > 1 && operation.alreadyDone !== undefined && isAlreadyClosed(envelope)) {
+          return { kind: "value", value: operation.alreadyDone(body as Answer, verified) };
+        }
+        return { ...gatePayRejection(envelope), verified };
+      },
     };
   }
 
-  /** Input checks shared by the three methods; returns the body object to serialize. */
-  function checkInput(
-    operation: string,
-    request: unknown,
-    keys: readonly string[],
-    check: SchemaCheck,
-    extra?: (input: Record<string, unknown>) => void,
-  ): Record<string, unknown> {
-    return withValidationContext({ provider: PROVIDER, operation }, () => {
-      const body = readRequestFields(request, keys);
-      extra?.(body);
-      assertRequestSchema(check, body, { provider: PROVIDER, operation });
-      return body;
-    });
+  /** Runs `operation` with `request`: validate, serialize once, sign per attempt, send, read. */
+  function call<Request, Answer, Result>(
+    operation: GatePayOperation<Request, Answer, Result>,
+    request: Request,
+  ): Promise<Result> {
+    const where = { provider: PROVIDER, operation: operation.name } as const;
+    return runPlanned((): CallPlan<Result> => {
+      const body = withValidationContext(where, () => {
+        const fields = readRequestFields(request, operation.fields);
+        operation.extraChecks?.(fields);
+        assertRequestSchema(operation.validateRequest, fields, where);
+        return fields;
+      });
+      const text = JSON.stringify(body);
+      const rules = rulesFor(operation);
+      return {
+        ...where,
+        path: operation.path,
+        url: baseUrl + operation.path,
+        idempotent: operation.idempotent,
+        sign: () => ({ body: text, headers: gatePayRequestHeaders(signer, text, operation.otc) }),
+        interpret: (exchange) => readAnswer(exchange, rules, where, common.now()),
+      };
+    }, common);
   }
 
   return {
     provider: PROVIDER,
-    raw,
-
-    closeOrder(request) {
-      const operation = "closeOrder";
-      return runLater(() => {
-        const body = checkInput(
-          operation,
-          request,
-          CLOSE_ORDER_KEYS,
-          validateCloseOrderRequest,
-        ) as GatePayCloseOrderRequest;
-        const text = JSON.stringify(body);
-        return plan<GatePayCloseOrderResult>(
-          operation,
-          "/v1/pay/order/close",
-          true,
-          text,
-          (init) => payments.POST("/v1/pay/order/close", { body, ...init }),
-          {
-            operation,
-            checks: {
-              ok: validateCloseOrderResponse200,
-              clientError: validateCloseOrderResponse4xx,
-              serverError: validateCloseOrderResponse5xx,
-            },
-            unwrap: (envelope) => {
-              const answer = envelope as GatePayCloseOrderResponse;
-              return { alreadyClosed: false, data: answer.data, raw: answer };
-            },
-            alreadyDone: (envelope) => {
-              const answer = envelope as GatePayCloseOrderResponse;
-              return { alreadyClosed: true, data: answer.data, raw: answer };
-            },
-          },
-        );
-      });
-    },
-
-    createRecharge(request) {
-      const operation = "createRecharge";
-      return runLater(() => {
-        const body = checkInput(
-          operation,
-          request,
-          CREATE_RECHARGE_KEYS,
-          validateCreateRechargeRequest,
-          (input) => {
-            requireDecimalString(input.amount, "amount");
-            requireDecimalString(input.fiatAmount, "fiatAmount");
-          },
-        ) as GatePayCreateRechargeRequest;
-        const text = JSON.stringify(body);
-        return plan<GatePayCreateRechargeResult>(
-          operation,
-          "/open/otc/api/recharge",
-          false,
-          text,
-          (init) => otc.POST("/open/otc/api/recharge", { body, ...init }),
-          {
-            operation,
-            checks: {
-              ok: validateCreateRechargeResponse200,
-              clientError: validateCreateRechargeResponse4xx,
-              serverError: validateCreateRechargeResponse5xx,
-            },
-            unwrap: (envelope, exchange) => {
-              const answer = envelope as GatePayCreateRechargeResponse;
-              if (answer.data === undefined) {
-                throw new UnexpectedResponseError({
-                  provider: PROVIDER,
-                  operation,
-                  status: exchange.status,
-                  reason: "wrong_shape",
-                  detail: "a success answer without data",
-                  body: exchange.text,
-                });
-              }
-              return { data: answer.data, raw: answer };
-            },
-          },
-        );
-      });
-    },
-
-    cancelRecharge(request) {
-      const operation = "cancelRecharge";
-      return runLater(() => {
-        const body = checkInput(
-          operation,
-          request,
-          CANCEL_RECHARGE_KEYS,
-          validateCancelRechargeRequest,
-        ) as GatePayCancelRechargeRequest;
-        const text = JSON.stringify(body);
-        return plan<GatePayCancelRechargeResult>(
-          operation,
-          "/open/otc/api/recharge/cancel",
-          true,
-          text,
-          (init) => otc.POST("/open/otc/api/recharge/cancel", { body, ...init }),
-          {
-            operation,
-            checks: {
-              ok: validateCancelRechargeResponse200,
-              clientError: validateCancelRechargeResponse4xx,
-              serverError: validateCancelRechargeResponse5xx,
-            },
-            unwrap: (envelope, exchange) => {
-              const answer = envelope as GatePayCancelRechargeResponse;
-              // A success envelope whose data says it did not cancel is a refusal, not data.
-              if (answer.data?.success === false) {
-                throw new ProviderRejectedError({
-                  provider: PROVIDER,
-                  operation,
-                  status: exchange.status,
-                  providerCode: answer.code ?? "",
-                  providerMessage: gatePayMessage(answer) || "data.success is false",
-                  raw: answer,
-                });
-              }
-              return { alreadyCancelled: false, data: answer.data, raw: answer };
-            },
-            alreadyDone: (envelope) => {
-              const answer = envelope as GatePayCancelRechargeResponse;
-              return { alreadyCancelled: true, data: answer.data, raw: answer };
-            },
-          },
-        );
-      });
-    },
+    openapi,
+    closeOrder: (request) => call(GATEPAY_OPERATIONS.closeOrder, request),
+    createRecharge: (request) => call(GATEPAY_OPERATIONS.createRecharge, request),
+    cancelRecharge: (request) => call(GATEPAY_OPERATIONS.cancelRecharge, request),
   };
-
-  /** Builds the plan (validation errors reject the promise, never throw synchronously) and runs it. */
-  function runLater<T>(build: () => CallPlan<T>): Promise<T> {
-    return Promise.resolve()
-      .then(build)
-      .then((built) => runCall(built, common));
-  }
 }

@@ -1,34 +1,41 @@
-// GatePay's envelopes (docs/provider-behaviour.md, "GatePay"). The payment API answers
+// GatePay's envelopes (docs/providers.md, "GatePay"). The payment API answers
 // `{status, code, label?, errorMessage, data}`; the OTC API the same without `label`, or in a newer
-// page revision `{code: "0", message: "success", status: "success", data}`. Both forms are read.
+// page revision `{code: "0", message: "success", status: "success", data}`, or without `status`.
+// GatePay's own pages also show `code`, `label` and `errorMessage` as null on a success, and `data`
+// as "" on a failure. What decides (status, code, label) is compared exactly; the rest is informational.
 
-import type { components as OtcComponents } from "../../generated/gatepay-otc.js";
-import type { components as PaymentsComponents } from "../../generated/gatepay-payments.js";
-import { ClockSkewError, type ErrorContext, ProviderRejectedError } from "../core/errors.js";
+import type { Verdict } from "../core/answer.js";
+import { equalsAsciiIgnoreCase } from "../core/validate.js";
+import {
+  GATEPAY_CODE,
+  GATEPAY_GLOSSES,
+  GATEPAY_LABEL,
+  GATEPAY_STATUS,
+  GATEPAY_SUCCESS_CODES,
+} from "./codes.js";
 
-type CloseOrderResponse = PaymentsComponents["schemas"]["CloseOrderResponse"];
-type OtcRechargeResponse = OtcComponents["schemas"]["OtcRechargeResponse"];
+/** The envelope fields every GatePay answer may carry; any of them may be null or absent. */
+export interface GatePayEnvelope {
+  readonly status?: string | null;
+  readonly code?: string | null;
+  readonly label?: string | null;
+  readonly errorMessage?: string | null;
+  readonly message?: string | null;
+  readonly data?: unknown;
+}
 
-/** The envelope fields every GatePay answer may carry, as the specs name them. */
-export type GatePayEnvelope = Partial<
-  Pick<CloseOrderResponse, "status" | "code" | "errorMessage" | "label">
-> &
-  Pick<OtcRechargeResponse, "message">;
-
-/** GatePay's success codes: "000000", or "0" in the OTC API's newer page revision. */
-const SUCCESS_CODES: ReadonlySet<string> = new Set(["000000", "0"]);
-
-/** GatePay's "request timestamp timed out" (stale or future). */
-const GATEPAY_CLOCK_CODE = "400003";
-/** GatePay's "order status incorrect" (already closed/cancelled, or already paid). */
-export const GATEPAY_STATUS_INCORRECT = "400204";
-
-/** True when the envelope says success: status SUCCESS (any case) and a success code (OTC may omit it). */
+/**
+ * True when the envelope says success: at least one of `status` and `code` is present, and each one
+ * present says success (status "SUCCESS", ASCII case-insensitive — never `toUpperCase()`, which maps
+ * "ſ" to "S"; code "000000" or "0").
+ */
 export function isGatePaySuccess(envelope: GatePayEnvelope): boolean {
-  return (
-    envelope.status?.toUpperCase() === "SUCCESS" &&
-    (envelope.code === undefined || SUCCESS_CODES.has(envelope.code))
-  );
+  const { status, code } = envelope;
+  if ((status === undefined || status === null) && (code === undefined || code === null)) return false;
+  const statusSays =
+    status === undefined || status === null || equalsAsciiIgnoreCase(status, GATEPAY_STATUS.success);
+  const codeSays = code === undefined || code === null || GATEPAY_SUCCESS_CODES.has(code);
+  return statusSays && codeSays;
 }
 
 /** The provider's human-readable reason, from whichever field this envelope form uses. */
@@ -42,25 +49,19 @@ export function gatePayMessage(envelope: GatePayEnvelope): string {
  * "Already paid" (ORDER_PAID) is not.
  */
 export function isAlreadyClosed(envelope: GatePayEnvelope): boolean {
-  if (envelope.code !== GATEPAY_STATUS_INCORRECT) return false;
-  if (envelope.label !== undefined) return envelope.label === "ORDER_CLOSED";
+  if (envelope.code !== GATEPAY_CODE.orderStatusIncorrect) return false;
+  if (typeof envelope.label === "string") return envelope.label === GATEPAY_LABEL.orderClosed;
   return /already\s+(closed|cancel)/i.test(gatePayMessage(envelope));
 }
 
-/** The error for a failure envelope: ClockSkewError for 400003, otherwise ProviderRejectedError. */
-export function gatePayRejection(
-  envelope: GatePayEnvelope,
-  raw: unknown,
-  ctx: ErrorContext,
-  estimatedOffsetMs: number | undefined,
-): ProviderRejectedError {
-  const options = {
-    ...ctx,
-    providerCode: envelope.code ?? "",
-    providerMessage: gatePayMessage(envelope),
-    raw,
+/** The verdict for a failure envelope: 400003 is the request time; everything else a refusal. */
+export function gatePayRejection(envelope: GatePayEnvelope): Verdict<never> {
+  const code = envelope.code ?? "";
+  return {
+    kind: "rejected",
+    code,
+    message: gatePayMessage(envelope),
+    clockSkew: code === GATEPAY_CODE.timestampTimedOut,
+    gloss: GATEPAY_GLOSSES[code],
   };
-  return envelope.code === GATEPAY_CLOCK_CODE
-    ? new ClockSkewError({ ...options, estimatedOffsetMs })
-    : new ProviderRejectedError(options);
 }

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { SignatureError, ValidationError } from "../core/errors.js";
+import { RecentNonces } from "../core/freshness.js";
 import { Secret } from "../core/redact.js";
 import { answerJson, answerText, rejectionOf, scriptedFetch } from "../core/test-support.js";
 import { createGatePayClient } from "./client.js";
-import { checkGatePayResponseSignature, gatePayRequestHeaders } from "./middleware.js";
+import {
+  checkGatePayResponseSignature,
+  type GatePayResponseSignatures,
+  gatePayRequestHeaders,
+} from "./middleware.js";
 import { signGatePay } from "./sign.js";
 
 const SECRET = "gatepay-test-secret";
@@ -48,33 +53,70 @@ describe("gatePayRequestHeaders", () => {
 describe("checkGatePayResponseSignature", () => {
   const body = '{"status":"SUCCESS"}';
   const ctx = { provider: "gatepay", operation: "closeOrder", status: 200 } as const;
-  const valid = new Headers({
-    "X-GatePay-Timestamp": "1700000000001",
-    "X-GatePay-Nonce": "srv1",
-    "X-GatePay-Signature": signGatePay({ secret: SECRET, timestamp: "1700000000001", nonce: "srv1", body }),
+  const SENT_AT = 1_700_000_000_000;
+  const signedHeaders = (timestamp: string, nonce = "srv1", secret = SECRET) =>
+    new Headers({
+      "X-GatePay-Timestamp": timestamp,
+      "X-GatePay-Nonce": nonce,
+      "X-GatePay-Signature": signGatePay({ secret, timestamp, nonce, body }),
+    });
+  const verifier = (mode: GatePayResponseSignatures, now = SENT_AT + 50) => ({
+    mode,
+    secret: signer.secret,
+    window: { pastMs: 10_000, futureMs: 10_000 },
+    nonces: new RecentNonces(),
+    now: () => now,
   });
+  const check = (mode: GatePayResponseSignatures, headers: Headers, text = body) =>
+    checkGatePayResponseSignature(verifier(mode), headers, text, SENT_AT, ctx);
 
-  it("passes a valid signature in every mode", () => {
-    for (const mode of ["if-present", "required", "off"] as const) {
-      expect(() => checkGatePayResponseSignature(mode, signer.secret, valid, body, ctx)).not.toThrow();
-    }
+  it("passes a valid, fresh signature in every mode, and says whether it verified one", () => {
+    expect(check("if-present", signedHeaders("1700000000001"))).toBe(true);
+    expect(check("required", signedHeaders("1700000000001"))).toBe(true);
+    expect(check("off", signedHeaders("1700000000001"))).toBe(false);
+    expect(check("if-present", new Headers())).toBe(false);
   });
 
   it("fails a valid signature over a different body, except when 'off'", () => {
-    expect(() => checkGatePayResponseSignature("if-present", signer.secret, valid, `${body} `, ctx)).toThrow(
-      SignatureError,
-    );
-    expect(() => checkGatePayResponseSignature("off", signer.secret, valid, `${body} `, ctx)).not.toThrow();
+    expect(() => check("if-present", signedHeaders("1700000000001"), `${body} `)).toThrow(SignatureError);
+    expect(() => check("off", signedHeaders("1700000000001"), `${body} `)).not.toThrow();
   });
 
-  it("fails a signature made with another secret", () => {
-    const other = new Headers({
-      "X-GatePay-Timestamp": "1",
-      "X-GatePay-Nonce": "n",
-      "X-GatePay-Signature": signGatePay({ secret: "wrong", timestamp: "1", nonce: "n", body }),
-    });
-    expect(() => checkGatePayResponseSignature("if-present", signer.secret, other, body, ctx)).toThrow(
+  it("fails a signature made with another secret, and an unsigned answer under 'required'", () => {
+    expect(() => check("if-present", signedHeaders("1700000000001", "n", "wrong"))).toThrow(
       "[gatepay closeOrder] response signature is invalid",
+    );
+    expect(() => check("required", new Headers())).toThrow(
+      "[gatepay closeOrder] response signature is missing",
+    );
+  });
+
+  it("refuses a genuine signature whose timestamp is old, malformed or far ahead (issue 13, input 2)", () => {
+    for (const timestamp of ["978307200000", "x", "1700000000000.5", "-1700000000000"]) {
+      expect(() => check("required", signedHeaders(timestamp))).toThrow(
+        expect.objectContaining({ type: "signature", reason: "stale" }),
+      );
+    }
+    expect(() => check("required", signedHeaders("978307200000"))).toThrow(
+      "[gatepay closeOrder] response signed time is outside the accepted window: signed about 721692800 s before the request it answers (window 10000 ms)",
+    );
+    // The window's edges: 10 s before the request, 10 s after the answer was read.
+    expect(() => check("required", signedHeaders("1699999990000"))).not.toThrow();
+    expect(() => check("required", signedHeaders("1699999989999"))).toThrow(SignatureError);
+    expect(() => check("required", signedHeaders("1700000010050"))).not.toThrow();
+    expect(() => check("required", signedHeaders("1700000010051"))).toThrow(SignatureError);
+  });
+
+  it("refuses the same signed answer a second time inside the window: its nonce was already used", () => {
+    const same = verifier("required");
+    const headers = signedHeaders("1700000000001", "replayMe");
+    expect(checkGatePayResponseSignature(same, headers, body, SENT_AT, ctx)).toBe(true);
+    expect(() => checkGatePayResponseSignature(same, headers, body, SENT_AT, ctx)).toThrow(
+      expect.objectContaining({
+        reason: "replayed",
+        message:
+          "[gatepay closeOrder] response signature was already used (replayed): its nonce was already used",
+      }),
     );
   });
 });
@@ -90,7 +132,7 @@ describe("client.raw (openapi-fetch with the signing middleware)", () => {
       now: () => 1_700_000_000_000,
       nonce: () => "abc123XYZ",
     });
-    return { raw: client.raw, sent };
+    return { raw: client.openapi, sent };
   }
 
   it("signs the body openapi-fetch serialized, read from a clone, and returns { data }", async () => {

@@ -1,7 +1,7 @@
 // The PayerMax client: cancel (`POST /aggregate-pay/api/gateway/cancel`), in the 1.5 envelope.
 // `code: APPLY_SUCCESS` means accepted, not finished: the outcome is `data.status` (SUCCESS, FAILED,
 // PENDING, or a value added later, surfaced as "unknown"). Failures are `{code, msg}` with HTTP 200
-// (docs/provider-behaviour.md, "PayerMax").
+// (docs/providers.md, "PayerMax"; codes in ./codes.ts).
 
 import type { KeyObject } from "node:crypto";
 import createClient, { type Client } from "openapi-fetch";
@@ -12,34 +12,31 @@ import {
   validateCancelResponse5xx,
   validateCancelResponse200,
 } from "../../generated/payermax.validators.js";
-import { type CallPlan, type Interpreted, type RawExchange, runCall } from "../core/call.js";
-import {
-  ClockSkewError,
-  ProviderRejectedError,
-  UnexpectedResponseError,
-  ValidationError,
-} from "../core/errors.js";
+import { type AnswerRules, readAnswer, type Verdict } from "../core/answer.js";
+import { type CallPlan, runPlanned } from "../core/call.js";
+import { type ErrorContext, UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import { COMMON_OPTION_KEYS, type CommonClientOptions, resolveCommonOptions } from "../core/options.js";
 import { Secret } from "../core/redact.js";
-import {
-  checkForStatus,
-  clockOffsetOf,
-  parseJsonBody,
-  unavailableError,
-  undeclaredStatusError,
-} from "../core/response.js";
-import { assertRequestSchema, assertResponseSchema } from "../core/schema.js";
+import { assertRequestSchema } from "../core/schema.js";
 import {
   ensurePlainObject,
   readRequestFields,
   rejectUnknownKeys,
+  requireBoolean,
   requireEnum,
   requireHttpUrl,
   requireString,
   withValidationContext,
 } from "../core/validate.js";
 import {
-  APPLY_SUCCESS,
+  PAYERMAX_BASE_URLS,
+  PAYERMAX_CANCEL_STATUSES,
+  PAYERMAX_CODE,
+  PAYERMAX_GLOSSES,
+  PAYERMAX_KEY_VERSION,
+  PAYERMAX_VERSION,
+} from "./codes.js";
+import {
   checkPayerMaxAnswerSignature,
   type PayerMaxKeys,
   payerMaxRequestHeaders,
@@ -47,11 +44,7 @@ import {
 } from "./middleware.js";
 import { parsePayerMaxPrivateKey, parsePayerMaxPublicKey } from "./sign.js";
 
-/** PayerMax's hosts; the spec's paths already start with /aggregate-pay/api/gateway. */
-export const PAYERMAX_BASE_URLS = {
-  uat: "https://pay-gate-uat.payermax.com",
-  production: "https://pay-gate.payermax.com",
-} as const;
+export { PAYERMAX_BASE_URLS };
 
 /** Options of {@link createPayerMaxClient}. */
 export interface PayerMaxClientOptions extends CommonClientOptions {
@@ -65,8 +58,10 @@ export interface PayerMaxClientOptions extends CommonClientOptions {
   platformPublicKey: string | KeyObject;
   /** Which PayerMax host to call; default "uat", so a forgotten setting never reaches production. */
   environment?: "uat" | "production";
-  /** Overrides `environment` (e.g. a local sandbox): the host only, without /aggregate-pay/api/gateway. */
+  /** Overrides `environment` (e.g. a local sandbox): the host only, without /aggregate-pay/api/gateway; https://, or http:// to loopback. */
   baseUrl?: string;
+  /** Allows a plain http:// `baseUrl` to a non-loopback host; default false. */
+  allowInsecureHttp?: boolean;
 }
 
 const OPTION_KEYS = [
@@ -77,6 +72,7 @@ const OPTION_KEYS = [
   "platformPublicKey",
   "environment",
   "baseUrl",
+  "allowInsecureHttp",
 ] as const satisfies readonly (keyof PayerMaxClientOptions)[];
 
 type CancelRequest = components["schemas"]["CancelRequest"];
@@ -102,12 +98,21 @@ export interface PayerMaxCancelResult {
   rawStatus: string;
   data: PayerMaxCancelData;
   raw: PayerMaxCancelResponse;
+  /** Always true: an accepted answer is only believed with a valid `sign` header. */
+  verified: true;
 }
 
 /** A PayerMax client; see {@link createPayerMaxClient}. */
 export interface PayerMaxClient {
   readonly provider: "payermax";
-  /** Cancels an authorised order; idempotent by requestId, so retried safely. */
+  /**
+   * Cancels an authorised order; idempotent by requestId, so retried safely.
+   * @throws ValidationError bad input (nothing sent); ProviderRejectedError PayerMax refused the
+   * request (`providerCode` e.g. PARAMS_INVALID, PAYMENT_REJECTED, SIGN_VERIFY_FAILED; `verified`
+   * says whether that answer was signed); ClockSkewError REQ_TIME_OVER_TIME; SignatureError an
+   * APPLY_SUCCESS without a valid `sign`, or any answer with an invalid one; UnexpectedResponseError
+   * also for a signed answer about another cancel; TimeoutError, NetworkError, ProviderUnavailableError.
+   */
   cancel(request: PayerMaxCancelRequest): Promise<PayerMaxCancelResult>;
   /**
    * The openapi-fetch client, for the `{ data, error }` style, with PayerMax's signing middleware
@@ -115,17 +120,13 @@ export interface PayerMaxClient {
    * envelope), and rejects answers whose `sign` header is invalid, or missing on APPLY_SUCCESS. It
    * does not retry, validate, or unwrap.
    */
-  readonly raw: Client<paths>;
+  readonly openapi: Client<paths>;
 }
 
 const PROVIDER = "payermax";
 const OPERATION = "cancel";
 const PATH = "/aggregate-pay/api/gateway/cancel";
-const KNOWN_STATUSES: ReadonlySet<string> = new Set<CancelResponseData["status"]>([
-  "SUCCESS",
-  "FAILED",
-  "PENDING",
-]);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set<string>(PAYERMAX_CANCEL_STATUSES);
 
 /** `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` in UTC, e.g. "2024-11-06T03:56:13.000Z". */
 export function payerMaxRequestTime(epochMs: number): string {
@@ -147,7 +148,11 @@ function parseKey<T>(field: string, parse: () => T): T {
 
 function resolveBaseUrl(opts: Record<string, unknown>): string {
   if (opts.baseUrl !== undefined) {
-    const baseUrl = requireHttpUrl(opts.baseUrl, "baseUrl");
+    const insecureHttp =
+      opts.allowInsecureHttp === undefined
+        ? false
+        : requireBoolean(opts.allowInsecureHttp, "allowInsecureHttp");
+    const baseUrl = requireHttpUrl(opts.baseUrl, "baseUrl", { insecureHttp });
     if (/\/aggregate-pay\/api\/gateway$/.test(baseUrl)) {
       throw new ValidationError({
         field: "baseUrl",
@@ -192,124 +197,114 @@ export function createPayerMaxClient(options: PayerMaxClientOptions): PayerMaxCl
       } satisfies PayerMaxKeys,
     };
   });
-  const { common, keys } = config;
-  const clientOptions = { baseUrl: config.baseUrl, fetch: common.fetch };
-  const typed = createClient<paths>(clientOptions);
-  const raw = createClient<paths>(clientOptions);
-  raw.use(payerMaxSigningMiddleware(keys));
+  const { common, keys, baseUrl } = config;
+  const openapi = createClient<paths>({ baseUrl, fetch: common.fetch });
+  openapi.use(payerMaxSigningMiddleware(keys));
 
   function envelope(data: PayerMaxCancelRequest): CancelRequest {
-    const body: CancelRequest = {
-      version: "1.5",
-      keyVersion: "1",
+    // merchantNo sits before data in the documented order.
+    return {
+      version: PAYERMAX_VERSION,
+      keyVersion: PAYERMAX_KEY_VERSION,
       requestTime: payerMaxRequestTime(common.now()),
       appId: config.appId,
+      ...(config.merchantNo === undefined ? {} : { merchantNo: config.merchantNo }),
       data,
     };
-    // merchantNo sits before data in the documented order; rebuild to keep that order when present.
-    return config.merchantNo === undefined
-      ? body
-      : {
-          version: body.version,
-          keyVersion: body.keyVersion,
-          requestTime: body.requestTime,
-          appId: body.appId,
-          merchantNo: config.merchantNo,
-          data,
-        };
   }
 
-  function interpret(
-    exchange: RawExchange,
-    request: PayerMaxCancelRequest,
-  ): Interpreted<PayerMaxCancelResult> {
-    const { requestId } = request;
-    // PayerMax answers carry no trace id of their own; the merchant's requestId is what support asks for.
-    const ctx = {
-      provider: PROVIDER,
-      operation: OPERATION,
-      status: exchange.status,
-      traceId: requestId,
-    } as const;
-    const unavailable = unavailableError(exchange, ctx, common.now());
-    if (unavailable !== undefined) throw unavailable;
-    const check = checkForStatus(exchange.status, {
-      ok: validateCancelResponse200,
-      clientError: validateCancelResponse4xx,
-      serverError: validateCancelResponse5xx,
-    });
-    if (check === undefined) throw undeclaredStatusError(exchange, ctx);
-    const body = parseJsonBody(exchange, ctx, common.now());
-    checkPayerMaxAnswerSignature(keys, exchange.headers, exchange.text, body, ctx);
-    assertResponseSchema(check, body, ctx, exchange.text);
-    // The schema for this status has just accepted `body`; response schemas leave enums open.
-    const answer = body as Omit<CancelResponse, "data"> & { data?: PayerMaxCancelData };
-    if (exchange.status === 200 && answer.code === APPLY_SUCCESS) {
-      const data = answer.data;
-      if (data === undefined) {
-        throw new UnexpectedResponseError({
-          ...ctx,
-          reason: "wrong_shape",
-          detail: "APPLY_SUCCESS without data",
-          body: exchange.text,
-        });
-      }
-      // The signature proves PayerMax wrote this answer, not that it answers this request: a genuine
-      // answer about another cancel, replayed in its place, must not pass for this one's outcome.
-      if (data.requestId !== request.requestId || data.outTradeNo !== request.outTradeNo) {
-        throw new UnexpectedResponseError({
-          ...ctx,
-          reason: "wrong_shape",
-          detail: "the signed answer is about another cancel (its requestId or outTradeNo differs)",
-          body: exchange.text,
-        });
-      }
-      const status = KNOWN_STATUSES.has(data.status)
-        ? (data.status as CancelResponseData["status"])
-        : "unknown";
-      return {
-        value: { status, rawStatus: data.status, data, raw: { ...answer, data } },
-        traceId: requestId,
-      };
-    }
-    const rejection = { ...ctx, providerCode: answer.code, providerMessage: answer.msg, raw: body };
-    if (answer.code === "REQ_TIME_OVER_TIME") {
-      throw new ClockSkewError({ ...rejection, estimatedOffsetMs: clockOffsetOf(exchange, common.now()) });
-    }
-    throw new ProviderRejectedError(rejection);
+  function rulesFor(request: PayerMaxCancelRequest): AnswerRules<PayerMaxCancelResult> {
+    let verified = false;
+    return {
+      checks: {
+        ok: validateCancelResponse200,
+        clientError: validateCancelResponse4xx,
+        serverError: validateCancelResponse5xx,
+      },
+      verify(exchange, body, ctx) {
+        verified = checkPayerMaxAnswerSignature(keys, exchange.headers, exchange.text, body, ctx);
+      },
+      // The status's schema has just accepted `body`; response schemas leave enums open.
+      decide: (body, exchange, ctx) => payerMaxVerdict(body as Answer, request, exchange.text, verified, ctx),
+    };
   }
 
   return {
     provider: PROVIDER,
-    raw,
+    openapi,
     cancel(request) {
-      return Promise.resolve()
-        .then((): CallPlan<PayerMaxCancelResult> => {
-          const data = withValidationContext({ provider: PROVIDER, operation: OPERATION }, () => {
-            return readRequestFields(request, CANCEL_KEYS) as PayerMaxCancelRequest;
-          });
-          let sent: CancelRequest = envelope(data);
-          return {
-            provider: PROVIDER,
-            operation: OPERATION,
-            path: PATH,
-            idempotent: true,
-            sign: () => {
-              sent = envelope(data);
-              assertRequestSchema(
-                validateCancelRequest,
-                sent,
-                { provider: PROVIDER, operation: OPERATION },
-                "data.",
-              );
-              const text = JSON.stringify(sent);
-              return { body: text, headers: payerMaxRequestHeaders(keys, text) };
-            },
-            send: (init) => typed.POST(PATH, { body: sent, ...init }),
-            interpret: (exchange) => interpret(exchange, data),
-          };
-        })
-        .then((plan) => runCall(plan, common));
+      // PayerMax answers carry no trace id of their own; the merchant's requestId is what support asks for.
+      return runPlanned((): CallPlan<PayerMaxCancelResult> => {
+        const where = { provider: PROVIDER, operation: OPERATION } as const;
+        const data = withValidationContext(where, () => {
+          return readRequestFields(request, CANCEL_KEYS) as PayerMaxCancelRequest;
+        });
+        const rules = rulesFor(data);
+        return {
+          ...where,
+          path: PATH,
+          url: baseUrl + PATH,
+          idempotent: true,
+          sign: () => {
+            const sent = envelope(data);
+            assertRequestSchema(validateCancelRequest, sent, where, "data.");
+            const text = JSON.stringify(sent);
+            return { body: text, headers: payerMaxRequestHeaders(keys, text) };
+          },
+          interpret: (exchange) =>
+            readAnswer(exchange, rules, { ...where, traceId: data.requestId }, common.now()),
+        };
+      }, common);
     },
+  };
+}
+
+type Answer = Omit<CancelResponse, "data"> & { data?: PayerMaxCancelData | null };
+
+/**
+ * The verdict on an answer the schema accepted. APPLY_SUCCESS must be about this very cancel: the
+ * signature proves PayerMax wrote it, not that it answers this request, so a genuine answer about
+ * another cancel, replayed in its place, is refused.
+ */
+function payerMaxVerdict(
+  answer: Answer,
+  request: PayerMaxCancelRequest,
+  text: string,
+  verified: boolean,
+  ctx: ErrorContext,
+): Verdict<PayerMaxCancelResult> {
+  if (ctx.status === 200 && answer.code === PAYERMAX_CODE.applySuccess) {
+    const data = answer.data;
+    if (data === undefined || data === null) {
+      throw new UnexpectedResponseError({
+        ...ctx,
+        reason: "wrong_shape",
+        detail: "APPLY_SUCCESS without data",
+        body: text,
+      });
+    }
+    if (data.requestId !== request.requestId || data.outTradeNo !== request.outTradeNo) {
+      throw new UnexpectedResponseError({
+        ...ctx,
+        reason: "wrong_shape",
+        detail: "the signed answer is about another cancel (its requestId or outTradeNo differs)",
+        body: text,
+      });
+    }
+    const status = KNOWN_STATUSES.has(data.status)
+      ? (data.status as CancelResponseData["status"])
+      : "unknown";
+    return {
+      kind: "value",
+      value: { status, rawStatus: data.status, data, raw: { ...answer, data }, verified: true },
+    };
+  }
+  return {
+    kind: "rejected",
+    code: answer.code,
+    message: answer.msg ?? "",
+    clockSkew: answer.code === PAYERMAX_CODE.reqTimeOverTime,
+    gloss: PAYERMAX_GLOSSES[answer.code],
+    verified,
   };
 }

@@ -44,7 +44,7 @@ function rawClient(answer: ReturnType<typeof answerJson>) {
     baseUrl: "http://127.0.0.1:4020",
     fetch,
   });
-  return { raw: client.raw, sent };
+  return { raw: client.openapi, sent };
 }
 
 describe("client.raw (openapi-fetch with the signing middleware)", () => {

@@ -1,4 +1,4 @@
-// PayerMax signing as openapi-fetch middleware (PROVIDERS.md, "PayerMax"; docs/provider-behaviour.md).
+// PayerMax signing, for the typed client and as openapi-fetch middleware (docs/providers.md, "PayerMax").
 // The `sign` header is RSA-SHA256 (PKCS#1 v1.5, Base64) over the exact body bytes with the
 // merchant's key; answers carry a `sign` header over their raw text made with PayerMax's key. A
 // present signature must verify; APPLY_SUCCESS must carry one (fail closed).
@@ -7,12 +7,9 @@ import type { KeyObject } from "node:crypto";
 import type { Middleware } from "openapi-fetch";
 import { type ErrorContext, SignatureError } from "../core/errors.js";
 import type { Secret } from "../core/redact.js";
+import type { AnswerHeaders } from "../core/transport.js";
+import { PAYERMAX_CODE, PAYERMAX_SIGN_HEADER } from "./codes.js";
 import { signPayerMax, verifyPayerMaxSignature } from "./sign.js";
-
-/** The header that carries the signature, both ways. */
-const PAYERMAX_SIGN_HEADER = "sign";
-/** The code of an accepted request. */
-export const APPLY_SUCCESS = "APPLY_SUCCESS";
 
 /** Keys, parsed once when the client is created. */
 export interface PayerMaxKeys {
@@ -31,23 +28,26 @@ function codeOf(parsed: unknown): unknown {
 
 /**
  * Checks an answer's `sign` header over its raw text: a present signature must verify, and an
- * APPLY_SUCCESS answer (`parsed.code`) must carry one. Throws SignatureError otherwise.
+ * APPLY_SUCCESS answer (`parsed.code`) must carry one. Throws SignatureError otherwise; returns true
+ * when the answer was signed (and verified), false for an unsigned error answer.
  */
 export function checkPayerMaxAnswerSignature(
   keys: PayerMaxKeys,
-  headers: Headers,
+  headers: AnswerHeaders,
   text: string,
   parsed: unknown,
   ctx: ErrorContext,
-): void {
+): boolean {
   const signature = headers.get(PAYERMAX_SIGN_HEADER);
   if (signature === null) {
-    if (codeOf(parsed) === APPLY_SUCCESS) throw new SignatureError({ ...ctx, reason: "missing" });
-    return;
+    if (codeOf(parsed) === PAYERMAX_CODE.applySuccess)
+      throw new SignatureError({ ...ctx, reason: "missing" });
+    return false;
   }
   if (!verifyPayerMaxSignature(text, signature, keys.platformPublicKey)) {
     throw new SignatureError({ ...ctx, reason: "invalid" });
   }
+  return true;
 }
 
 /**

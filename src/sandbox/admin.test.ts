@@ -57,6 +57,7 @@ describe("programmatic seeding", () => {
       kind: "daxpayOrder",
       orderNo: expect.stringMatching(/^SBXP[0-9]{20}$/),
       bizOrderNo: expect.stringMatching(/^P[0-9]{12}$/),
+      channel: "ali_pay",
       status: "progress",
     });
     expect(sandbox.seed.payermaxOrder()).toMatchObject({
@@ -88,11 +89,24 @@ describe("programmatic seeding", () => {
     expect(sandbox.orders()[0]?.status).toBe("AUTHORIZED");
   });
 
+  it("seeds a DaxPay order on any 2.0.8 channel and counts its ids in UTF-16 units, as DaxPay's @Size does", () => {
+    expect(sandbox.seed.daxpayOrder({ channel: "union_pay", bizOrderNo: "😀".repeat(50) })).toMatchObject({
+      channel: "union_pay",
+      bizOrderNo: "😀".repeat(50),
+    });
+    expect(() => sandbox.seed.daxpayOrder({ bizOrderNo: "😀".repeat(51) })).toThrow(
+      "bizOrderNo must be at most 100 UTF-16 code units",
+    );
+    expect(() => sandbox.seed.daxpayOrder({ channel: "alipay" } as never)).toThrow(
+      "channel must be one of ali_pay, wechat_pay, union_pay, wallet_pay",
+    );
+  });
+
   it.each([
     [
       () => sandbox.seed.daxpayOrder({ status: "paid" } as never),
       "status",
-      "status must be one of progress, success, close, cancel",
+      "status must be one of progress, success, close, cancel, fail",
     ],
     [
       () => sandbox.seed.payermaxOrder({ outTradeNo: 7 } as never),
@@ -228,7 +242,7 @@ describe("admin HTTP routes", () => {
     [
       { daxpayOrders: [{}, { status: "paid" }] },
       "daxpayOrders[1].status",
-      "daxpayOrders[1].status must be one of progress, success, close, cancel",
+      "daxpayOrders[1].status must be one of progress, success, close, cancel, fail",
     ],
     [{ daxpayOrders: [null] }, "daxpayOrders[0]", "daxpayOrders[0] must be an object (got null)"],
     [

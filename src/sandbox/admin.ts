@@ -4,6 +4,7 @@
 // bad field gets the same message either way.
 
 import type { components as Otc } from "../../generated/gatepay-otc.js";
+import { DAXPAY_CHANNELS, DAXPAY_MAX_LENGTH } from "../daxpay/codes.js";
 import {
   DECIMAL_STRING,
   expectObject,
@@ -89,11 +90,12 @@ function parseRechargeSeed(value: unknown, prefix: string): GatePayRechargeSeed 
 
 function parseDaxPaySeed(value: unknown, prefix: string): DaxPayOrderSeed {
   const input = expectObject(value, prefix || "input", prefix === "");
-  rejectUnknownKeys(input, ["orderNo", "bizOrderNo", "status"], prefix);
+  rejectUnknownKeys(input, ["orderNo", "bizOrderNo", "status", "channel"], prefix);
   return {
-    orderNo: optionalString(input, "orderNo", prefix, { maxLength: 32 }),
-    bizOrderNo: optionalString(input, "bizOrderNo", prefix, { maxLength: 100 }),
+    orderNo: optionalString(input, "orderNo", prefix, { maxUtf16Units: DAXPAY_MAX_LENGTH.orderNo }),
+    bizOrderNo: optionalString(input, "bizOrderNo", prefix, { maxUtf16Units: DAXPAY_MAX_LENGTH.bizOrderNo }),
     status: optionalEnum(input, "status", prefix, STATUSES.daxpayOrder),
+    channel: optionalEnum(input, "channel", prefix, DAXPAY_CHANNELS),
   };
 }
 

@@ -120,9 +120,39 @@ describe("fixed credentials", () => {
         privateKey: input.payermax.privateKey,
         platformPublicKey: expect.stringMatching(/^-----BEGIN PUBLIC KEY-----\n/),
       },
+      payermaxBase64: {
+        privateKey: createPrivateKey(input.payermax.privateKey)
+          .export({ type: "pkcs8", format: "der" })
+          .toString("base64"),
+        platformPublicKey: expect.stringMatching(/^MIIBIjAN[A-Za-z0-9+/]+={0,2}$/),
+      },
     });
     const signature = signPayerMax("x", input.payermax.platformPrivateKey);
     expect(verifyPayerMaxSignature("x", signature, credentials.payermax.platformPublicKey)).toBe(true);
+  });
+
+  it("hands out the PayerMax keys as bare Base64 too, the form PayerMax's SDKs take, and both forms are one key", async () => {
+    const { payermax, payermaxBase64 } = generated.credentials;
+    expect(payermaxBase64.privateKey).toMatch(/^MII[A-Za-z0-9+/]+={0,2}$/);
+    expect(payermaxBase64.platformPublicKey).toMatch(/^MIIBIjAN[A-Za-z0-9+/]+={0,2}$/);
+    expect(
+      createPrivateKey(payermax.privateKey).export({ type: "pkcs8", format: "der" }).toString("base64"),
+    ).toBe(payermaxBase64.privateKey);
+    // A request signed with the Base64 key is accepted, and the answer verifies with the Base64 public key.
+    const order = generated.seed.payermaxOrder();
+    const answer = await payermaxPost(
+      generated,
+      payermaxEnvelope(generated, Date.now(), { requestId: "B64-1", outTradeNo: order.outTradeNo }),
+      { privateKey: payermaxBase64.privateKey },
+    );
+    expect(answer.json.code).toBe("APPLY_SUCCESS");
+    expect(
+      verifyPayerMaxSignature(
+        answer.text,
+        answer.headers.get("sign") ?? "",
+        payermaxBase64.platformPublicKey,
+      ),
+    ).toBe(true);
   });
 
   it("accepts keys as bare Base64 PKCS#8 DER", () => {

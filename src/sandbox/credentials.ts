@@ -36,11 +36,24 @@ export interface SandboxPayerMaxCredentials {
   readonly platformPublicKey: string;
 }
 
+/**
+ * The same PayerMax keys as bare Base64 DER, without PEM armour: the form PayerMax's own SDKs take
+ * (Java and PHP read Base64 PKCS#8 / SPKI; Go wraps the text in PEM lines itself).
+ */
+export interface SandboxPayerMaxBase64Keys {
+  /** The merchant's private key, PKCS#8 DER in standard Base64. */
+  readonly privateKey: string;
+  /** The platform's public key, SPKI DER in standard Base64. */
+  readonly platformPublicKey: string;
+}
+
 /** Everything a client needs to talk to this sandbox. */
 export interface SandboxCredentials {
   readonly gatepay: SandboxGatePayCredentials;
   readonly daxpay: SandboxDaxPayCredentials;
   readonly payermax: SandboxPayerMaxCredentials;
+  /** `payermax`'s keys in the bare Base64 form; not client options, so kept apart from `payermax`. */
+  readonly payermaxBase64: SandboxPayerMaxBase64Keys;
 }
 
 /**
@@ -199,8 +212,16 @@ export function resolveSandboxKeys(
   const daxpay = resolveDaxPay(value.daxpay, daxpaySignType);
   // Last, so that a bad GatePay or DaxPay field fails before RSA keys are generated (~0.2 s).
   const payermax = resolvePayerMax(value.payermax);
+  const payermaxBase64: SandboxPayerMaxBase64Keys = {
+    privateKey: parsePayerMaxPrivateKey(payermax.credentials.privateKey)
+      .export({ type: "pkcs8", format: "der" })
+      .toString("base64"),
+    platformPublicKey: createPublicKey(payermax.payermaxPlatformPrivateKey)
+      .export({ type: "spki", format: "der" })
+      .toString("base64"),
+  };
   return {
-    credentials: { gatepay, daxpay, payermax: payermax.credentials },
+    credentials: { gatepay, daxpay, payermax: payermax.credentials, payermaxBase64 },
     payermaxMerchantPublicKey: payermax.payermaxMerchantPublicKey,
     payermaxPlatformPrivateKey: payermax.payermaxPlatformPrivateKey,
   };

@@ -1,10 +1,12 @@
-// GatePay's three operations as GatePay answers them (docs/provider-behaviour.md, "GatePay"): the
-// payment API's close, and the OTC API's recharge create and cancel. Both APIs share the signed headers,
-// the 10 s window and the nonce rule; they differ in envelope and in the OTC merchant-id header.
+// GatePay's three operations as GatePay answers them (docs/providers.md, "GatePay"; what the sandbox
+// settles itself: docs/provider-behaviour.md, "GatePay"): the payment API's close, and the OTC API's
+// recharge create and cancel. Both APIs share the signed headers, the 10 s window and the nonce rule;
+// they differ in envelope and in the OTC merchant-id header.
 //
 // Checks run in this order, each with its own answer: media type (400007), body readable (400001),
 // headers present and well-formed (400001), timestamp window (400003), client id and signature
 // (400002), nonce unused (400020), merchant id (400001, OTC), JSON and schema (400001), then the order.
+// Request and business errors are HTTP 200 (GatePay's error-code page); system errors HTTP 500.
 
 import type { components as Otc } from "../../generated/gatepay-otc.js";
 import {
@@ -17,8 +19,15 @@ import {
   validateCloseOrderRequest,
 } from "../../generated/gatepay-payments.validators.js";
 import { constantTimeEqual } from "../core/constant-time.js";
+import {
+  GATEPAY_CODE,
+  GATEPAY_HEADER,
+  GATEPAY_LABEL,
+  GATEPAY_STATUS,
+  GATEPAY_WINDOW_MS,
+} from "../gatepay/codes.js";
 import { signGatePay, verifyGatePaySignature } from "../gatepay/sign.js";
-import { describeSchemaIssues } from "./input.js";
+import { describeSchemaIssues, isRecord } from "./input.js";
 import {
   isJsonContentType,
   jsonAnswer,
@@ -45,8 +54,6 @@ type OtcEnvelope =
   | Otc["schemas"]["OtcRechargeCancelResponse"]
   | Otc["schemas"]["GatePayErrorResponse"];
 
-/** GatePay rejects requests whose timestamp is more than this far from its clock, either way. */
-export const GATEPAY_WINDOW_MS = 10_000;
 // A nonce must stay remembered as long as any request carrying it could still pass the window: a
 // request accepted at t may carry a timestamp up to t + 10 s, which stays acceptable until t + 20 s.
 const NONCE_MEMORY_MS = 2 * GATEPAY_WINDOW_MS;
@@ -55,13 +62,7 @@ const TIMESTAMP = /^[0-9]{1,16}$/;
 const NONCE = /^[A-Za-z0-9]{1,32}$/;
 const MERCHANT_ID = /^[0-9]{1,19}$/;
 
-const HEADER = {
-  clientId: "X-GatePay-Certificate-ClientId",
-  timestamp: "X-GatePay-Timestamp",
-  nonce: "X-GatePay-Nonce",
-  signature: "X-GatePay-Signature",
-  merchantId: "X-GatePay-MerchantId",
-} as const;
+const HEADER = GATEPAY_HEADER;
 
 /** The nonces GatePay has seen, per client id, each kept for twice the timestamp window. */
 export class GatePayNonceMemory implements NonceStore {
@@ -109,18 +110,23 @@ interface Reply {
   readonly data?: OtcRechargeData | OtcCancelData | CloseOrderResponse["data"];
 }
 
-const SUCCESS_CODE = "000000";
+const SUCCESS_CODE = GATEPAY_CODE.success;
 
 function success(data: Reply["data"]): Reply {
   return { httpStatus: 200, code: SUCCESS_CODE, errorMessage: "", data };
 }
 
+// GatePay's error-code page lists 400001–400020 with HTTP status 200: the envelope, not the status, says FAIL.
 function formatError(detail: string): Reply {
-  return { httpStatus: 400, code: "400001", errorMessage: `parameter format error: ${detail}` };
+  return {
+    httpStatus: 200,
+    code: GATEPAY_CODE.parameterFormat,
+    errorMessage: `parameter format error: ${detail}`,
+  };
 }
 
 function reject(code: string, errorMessage: string): Reply {
-  return { httpStatus: 400, code, errorMessage };
+  return { httpStatus: 200, code, errorMessage };
 }
 
 function businessFailure(code: string, errorMessage: string, label: string, data?: Reply["data"]): Reply {
@@ -129,10 +135,10 @@ function businessFailure(code: string, errorMessage: string, label: string, data
     : { httpStatus: 200, code, errorMessage, label, data };
 }
 
-const SYSTEM_ERROR: Reply = { httpStatus: 500, code: "300000", errorMessage: "system error" };
+const SYSTEM_ERROR: Reply = { httpStatus: 500, code: GATEPAY_CODE.systemError, errorMessage: "system error" };
 
 function envelope(api: GatePayApi, reply: Reply): CloseOrderResponse | OtcEnvelope {
-  const status = reply.code === SUCCESS_CODE ? "SUCCESS" : "FAIL";
+  const status = reply.code === SUCCESS_CODE ? GATEPAY_STATUS.success : GATEPAY_STATUS.fail;
   if (api === "payments") {
     // The payment API's field order: status, code, label, errorMessage, data.
     const answer: CloseOrderResponse = { status, code: reply.code };
@@ -156,7 +162,7 @@ function render(api: GatePayApi, reply: Reply, context: SandboxContext, now: num
   if (!context.settings.gatepayResponseSignatures) {
     return answer;
   }
-  // Responses are signed with the request rule and the merchant's secret (PROVIDERS.md, [U]: off by default).
+  // Responses are signed with the request rule and the merchant's secret ([U] in docs/providers.md: off by default).
   const timestamp = String(now);
   const nonce = randomAlphanumeric(32);
   const signature = signGatePay({
@@ -178,9 +184,10 @@ function admit(
   context: SandboxContext,
   now: number,
   validate: SchemaValidator,
+  prepare: (body: unknown) => unknown,
 ): Reply | { readonly body: unknown } {
   if (!isJsonContentType(request.headers)) {
-    return reject("400007", "unsupported media type");
+    return reject(GATEPAY_CODE.unsupportedMediaType, "unsupported media type");
   }
   if (request.body.kind === "too-large") {
     return formatError(`request body is larger than ${request.body.limit} bytes`);
@@ -210,7 +217,7 @@ function admit(
     return formatError(`${HEADER.merchantId} must be an integer`);
   }
   if (Math.abs(now - Number(timestamp)) > GATEPAY_WINDOW_MS) {
-    return reject("400003", "request timestamp timed out");
+    return reject(GATEPAY_CODE.timestampTimedOut, "request timestamp timed out");
   }
   const credentials = context.keys.credentials.gatepay;
   // An unknown client id has no secret to verify with: GatePay answers it as a failed signature.
@@ -223,11 +230,11 @@ function admit(
     signature,
   });
   if (!knownClient || !signed) {
-    return reject("400002", "signature verification failed");
+    return reject(GATEPAY_CODE.signatureFailed, "signature verification failed");
   }
   // Only an authenticated request spends its nonce, so nobody can burn a merchant's nonces.
   if (!context.gatepayNonces.claim(clientId, nonce, now)) {
-    return reject("400020", "signature nonce error");
+    return reject(GATEPAY_CODE.nonceError, "signature nonce error");
   }
   if (api === "otc" && merchantId !== String(credentials.merchantId)) {
     return formatError(`${HEADER.merchantId} does not belong to this client`);
@@ -238,6 +245,7 @@ function admit(
   } catch {
     return formatError("request body is not valid JSON");
   }
+  body = prepare(body);
   if (!validate(body)) {
     const issue = describeSchemaIssues(validate.errors);
     return formatError(`${issue.field} ${issue.reason}`);
@@ -251,13 +259,14 @@ function gatepayRoute(
   operation: string,
   validate: SchemaValidator,
   decide: (body: unknown, context: SandboxContext, now: number) => Reply,
+  prepare: (body: unknown) => unknown = (body) => body,
 ): ProviderRoute {
   return {
     path,
     operation,
     handle(request, context) {
       const now = requestNow(context);
-      const admitted = admit(api, request, context, now, validate);
+      const admitted = admit(api, request, context, now, validate, prepare);
       const reply = "body" in admitted ? decide(admitted.body, context, now) : admitted;
       return render(api, reply, context, now);
     },
@@ -269,22 +278,62 @@ function gatepayRoute(
 
 // Each `decide` runs after its validator accepted the body, so the body has the spec's type.
 
+/**
+ * GatePay's own SDKs send the id they do not use as `""` (Go) or `null` (Java); GatePay serves them,
+ * so both mean "not sent" here, before the schema check and the lookup (docs/providers.md, "GatePay").
+ */
+function dropUnsetCloseIds(body: unknown): unknown {
+  if (!isRecord(body)) {
+    return body;
+  }
+  const kept: Record<string, unknown> = { ...body };
+  for (const key of ["prepayId", "merchantTradeNo"]) {
+    if (kept[key] === "" || kept[key] === null) {
+      delete kept[key];
+    }
+  }
+  return kept;
+}
+
 function closeOrder(body: unknown, context: SandboxContext, now: number): Reply {
   const { prepayId, merchantTradeNo } = body as CloseOrderRequest;
   switch (context.state.closePrepayOrder({ prepayId, merchantTradeNo }, now)) {
     case "closed":
       return success({ result: "SUCCESS" });
     case "already-closed":
-      return businessFailure("400204", "order already closed", "ORDER_CLOSED");
+      return businessFailure(
+        GATEPAY_CODE.orderStatusIncorrect,
+        "order already closed",
+        GATEPAY_LABEL.orderClosed,
+      );
     case "paid":
-      return businessFailure("400204", "order already paid", "ORDER_PAID");
+      return businessFailure(
+        GATEPAY_CODE.orderStatusIncorrect,
+        "order already paid",
+        GATEPAY_LABEL.orderPaid,
+      );
     case "not-found":
-      return businessFailure("400202", "order does not exist", "ORDER_NOT_EXIST");
+      return businessFailure(GATEPAY_CODE.orderNotExist, "order does not exist", GATEPAY_LABEL.orderNotExist);
   }
 }
 
+/**
+ * An answer type as it goes on the wire: the generated types give int64 fields as the clients'
+ * exact decimal strings; the sandbox writes JSON numbers, as GatePay does.
+ */
+type WireInt64<T> = {
+  [K in keyof T]: K extends "createTime" | "id" | "uid"
+    ? number | Exclude<T[K], string>
+    : T[K] extends object | undefined
+      ? WireInt64<T[K]>
+      : T[K];
+};
+
 // Receiving bank details for the transfer. Test material: no such bank or account exists.
-function sandboxCardInfo(recharge: GatePayRechargeRecord, merchantId: number): Otc["schemas"]["OtcCardInfo"] {
+function sandboxCardInfo(
+  recharge: GatePayRechargeRecord,
+  merchantId: number,
+): WireInt64<Otc["schemas"]["OtcCardInfo"]> {
   return {
     id: 1,
     uid: merchantId,
@@ -307,8 +356,8 @@ function sandboxCardInfo(recharge: GatePayRechargeRecord, merchantId: number): O
   };
 }
 
-function rechargeData(recharge: GatePayRechargeRecord, merchantId: number): OtcRechargeData {
-  const data: OtcRechargeData = {
+function rechargeData(recharge: GatePayRechargeRecord, merchantId: number): WireInt64<OtcRechargeData> {
+  const data: WireInt64<OtcRechargeData> = {
     orderId: recharge.orderId,
     otcOrderId: recharge.otcOrderId,
     currency: recharge.currency,
@@ -333,7 +382,10 @@ function createRecharge(body: unknown, context: SandboxContext, now: number): Re
   if (result.outcome === "quote-rejected") {
     return formatError(`${result.field} ${result.reason}`);
   }
-  return success(rechargeData(result.recharge, context.keys.credentials.gatepay.merchantId));
+  // The wire form (int64 as JSON numbers) of what the generated type gives as exact text.
+  return success(
+    rechargeData(result.recharge, context.keys.credentials.gatepay.merchantId) as unknown as OtcRechargeData,
+  );
 }
 
 function cancelRecharge(body: unknown, context: SandboxContext, now: number): Reply {
@@ -344,18 +396,25 @@ function cancelRecharge(body: unknown, context: SandboxContext, now: number): Re
     case "paid":
       return {
         httpStatus: 200,
-        code: "400204",
+        code: GATEPAY_CODE.orderStatusIncorrect,
         errorMessage: "order already paid",
         data: { success: false },
       };
     case "not-found":
-      return { httpStatus: 200, code: "400202", errorMessage: "order does not exist" };
+      return { httpStatus: 200, code: GATEPAY_CODE.orderNotExist, errorMessage: "order does not exist" };
   }
 }
 
 /** GatePay's routes: close prepay order, create recharge, cancel recharge. */
 export const gatepayRoutes: readonly ProviderRoute[] = [
-  gatepayRoute("payments", "/v1/pay/order/close", "closeOrder", validateCloseOrderRequest, closeOrder),
+  gatepayRoute(
+    "payments",
+    "/v1/pay/order/close",
+    "closeOrder",
+    validateCloseOrderRequest,
+    closeOrder,
+    dropUnsetCloseIds,
+  ),
   gatepayRoute(
     "otc",
     "/open/otc/api/recharge",

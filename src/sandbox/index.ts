@@ -7,11 +7,13 @@ export type {
   SandboxCredentialsInput,
   SandboxDaxPayCredentials,
   SandboxGatePayCredentials,
+  SandboxPayerMaxBase64Keys,
   SandboxPayerMaxCredentials,
 } from "./credentials.js";
 export type { SandboxInputError } from "./input.js";
 export { type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
 export type {
+  DaxPayChannel,
   DaxPayOrderRecord,
   DaxPayOrderSeed,
   DaxPayOrderStatus,

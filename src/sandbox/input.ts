@@ -57,6 +57,8 @@ export interface StringRules {
   readonly maxLength?: number;
   /** Maximum length in UTF-8 bytes. */
   readonly maxBytes?: number;
+  /** Maximum length in UTF-16 code units (Java's `String.length()`, which DaxPay's `@Size` counts). */
+  readonly maxUtf16Units?: number;
   /** A pattern the whole string must match (anchored by the caller), with its description. */
   readonly pattern?: { readonly regex: RegExp; readonly description: string };
 }
@@ -81,6 +83,9 @@ export function optionalString(
   }
   if (rules.maxLength !== undefined && [...raw].length > rules.maxLength) {
     throw new SandboxInputError(field, `must be at most ${rules.maxLength} characters`);
+  }
+  if (rules.maxUtf16Units !== undefined && raw.length > rules.maxUtf16Units) {
+    throw new SandboxInputError(field, `must be at most ${rules.maxUtf16Units} UTF-16 code units`);
   }
   if (rules.maxBytes !== undefined && Buffer.byteLength(raw, "utf8") > rules.maxBytes) {
     throw new SandboxInputError(field, `must be at most ${rules.maxBytes} UTF-8 bytes`);

@@ -239,8 +239,23 @@ describe("PayerMax requestTime window", () => {
     expect(answer.json).toEqual({ code: "PARAMS_INVALID", msg: "requestTime is not a valid time" });
   });
 
-  it("answers a requestTime without milliseconds with PARAMS_INVALID", async () => {
-    const answer = await cancel("R1", "x", { requestTime: "2023-11-14T22:13:20Z" });
+  it.each([
+    ["2023-11-14T22:13:20Z"],
+    ["2023-11-14T22:13:20.9Z"],
+    ["2023-11-14T22:13:20.94Z"],
+    ["2023-11-14T22:13:20.940Z"],
+  ])(
+    "accepts the requestTime %s: 0 to 3 fraction digits, as PayerMax's Go SDK writes them",
+    async (requestTime) => {
+      const order = sandbox.seed.payermaxOrder();
+      const answer = await cancel("R1", order.outTradeNo, { requestTime });
+      expect(answer.json.code).toBe("APPLY_SUCCESS");
+      expect(sandbox.orders()[0]?.status).toBe("CANCELLED");
+    },
+  );
+
+  it("answers a requestTime with 4 fraction digits with PARAMS_INVALID", async () => {
+    const answer = await cancel("R1", "x", { requestTime: "2023-11-14T22:13:20.9400Z" });
     expect(answer.json).toEqual({ code: "PARAMS_INVALID", msg: "requestTime has an invalid format" });
   });
 
@@ -248,7 +263,12 @@ describe("PayerMax requestTime window", () => {
     expect(parseRequestTime("2024-11-06T11:56:13.000+08:00")).toBe(Date.UTC(2024, 10, 6, 3, 56, 13));
     expect(parseRequestTime("2024-11-06T03:56:13.250Z")).toBe(Date.UTC(2024, 10, 6, 3, 56, 13, 250));
     expect(parseRequestTime("2024-11-05T22:56:13.000-05:00")).toBe(Date.UTC(2024, 10, 6, 3, 56, 13));
+    expect(parseRequestTime("2026-11-30T01:45:15.94Z")).toBe(Date.UTC(2026, 10, 30, 1, 45, 15, 940));
+    expect(parseRequestTime("2026-11-30T01:45:15.9Z")).toBe(Date.UTC(2026, 10, 30, 1, 45, 15, 900));
+    expect(parseRequestTime("2026-11-30T01:45:15Z")).toBe(Date.UTC(2026, 10, 30, 1, 45, 15));
     for (const bad of [
+      "2026-11-30T01:45:15.Z",
+      "2026-11-30T01:45:15.9400Z",
       "2024-13-01T00:00:00.000Z",
       "2024-11-06T24:00:00.000Z",
       "2024-11-06T11:56:13.000+19:00",
@@ -256,6 +276,67 @@ describe("PayerMax requestTime window", () => {
     ]) {
       expect(parseRequestTime(bad), bad).toBeNaN();
     }
+  });
+});
+
+describe("PayerMax cancel as PayerMax's own SDKs send it", () => {
+  function sdkEnvelope(fields: Record<string, unknown>, outTradeNo: string): string {
+    return JSON.stringify({ ...fields, data: { outTradeNo, requestId: `SDK-${outTradeNo}` } });
+  }
+
+  it("accepts the Go SDK's envelope: version 1.1, keys sorted, merchantNo empty, requestTime with 2 fraction digits", async () => {
+    const order = sandbox.seed.payermaxOrder();
+    const { appId } = sandbox.credentials.payermax;
+    const body = JSON.stringify({
+      appId,
+      data: { outTradeNo: order.outTradeNo, requestId: "GO-1" },
+      keyVersion: "1",
+      merchantNo: "",
+      requestTime: "2023-11-14T22:13:20.94Z",
+      version: "1.1",
+    });
+    const answer = await payermaxPost(sandbox, body);
+    expect(answer.json.code).toBe("APPLY_SUCCESS");
+    expect(answer.json.data).toMatchObject({ requestId: "GO-1", status: "PENDING" });
+    expectSigned(answer);
+  });
+
+  it("accepts the PHP SDK's envelope: version 1.2, an offset requestTime, spMerchantNo null", async () => {
+    const order = sandbox.seed.payermaxOrder();
+    const { appId, merchantNo } = sandbox.credentials.payermax;
+    const body = sdkEnvelope(
+      {
+        requestTime: "2023-11-15T06:13:20.000+08:00",
+        version: "1.2",
+        appId,
+        merchantNo,
+        spMerchantNo: null,
+        keyVersion: "1",
+      },
+      order.outTradeNo,
+    );
+    expect((await payermaxPost(sandbox, body)).json.code).toBe("APPLY_SUCCESS");
+  });
+
+  it("accepts the Java SDK's envelope: version 1.4, fastjson's sorted keys, requestTime with Z", async () => {
+    const order = sandbox.seed.payermaxOrder();
+    const { appId, merchantNo } = sandbox.credentials.payermax;
+    const body = sdkEnvelope(
+      { appId, keyVersion: "1", merchantNo, requestTime: "2023-11-14T22:13:20.000Z", version: "1.4" },
+      order.outTradeNo,
+    );
+    expect((await payermaxPost(sandbox, body)).json.code).toBe("APPLY_SUCCESS");
+  });
+
+  it("treats a null merchantNo as not sent", async () => {
+    const order = sandbox.seed.payermaxOrder();
+    const answer = await cancel("R1", order.outTradeNo, { merchantNo: null });
+    expect(answer.json.code).toBe("APPLY_SUCCESS");
+  });
+
+  it("still checks a merchantNo that is sent", async () => {
+    const answer = await cancel("R1", "x", { merchantNo: "OTHER01" });
+    expect(answer.json).toEqual({ code: "MERCHANT_INVALID", msg: "merchantNo does not belong to appId" });
   });
 });
 
@@ -268,7 +349,16 @@ describe("PayerMax request bodies", () => {
   });
 
   it.each([
-    [{ version: "1.4" }, "version must be 1.5"],
+    [{ version: "1.3" }, "version must be one of 1.1, 1.2, 1.4, 1.5"],
+    [
+      { data: { requestId: "😀".repeat(33), outTradeNo: "x" } },
+      "data.requestId must be at most 64 UTF-16 code units",
+    ],
+    [
+      { data: { requestId: "R1", outTradeNo: "😀".repeat(33) } },
+      "data.outTradeNo must be at most 64 UTF-16 code units",
+    ],
+    [{ version: "" }, "version must be one of 1.1, 1.2, 1.4, 1.5"],
     [{ keyVersion: "2" }, "keyVersion must be 1"],
     [{ version: 1.5 }, "version must be string"],
     [{ data: undefined }, "data is required"],

@@ -34,6 +34,11 @@ export interface SandboxAnswer {
 /** Settings a handler reads; fixed at start. */
 export interface SandboxSettings {
   readonly gatepayResponseSignatures: boolean;
+  /**
+   * The answer delay (option `paymentDelayMs`). DaxPay holds its cancel lock while the channel call
+   * runs; the sandbox models that call as taking this long, so a second cancel meanwhile gets 10007.
+   */
+  readonly paymentDelayMs: number;
 }
 
 /** Remembers GatePay nonces (gatepay.ts); lives here so reset() can clear it. */

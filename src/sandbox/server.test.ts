@@ -108,13 +108,14 @@ describe("sandbox error safety", () => {
     expect(answer.text).toBe('{"code":"300000","status":"FAIL","errorMessage":"system error"}');
   });
 
-  it("answers a handler fault with DaxPay's 30000 未知异常", async () => {
+  it("answers a handler fault with DaxPay 2.0.8's catch-all 10001 系统错误", async () => {
     clockFault = "throw";
     const answer = await daxpayPost(sandbox, { orderNo: "1", reqTime: T0 / 1000 });
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({
-      code: 30000,
-      msg: "未知异常",
+      msg: "系统错误",
+      code: 10001,
+      data: null,
       traceId: expect.stringMatching(/^[A-Za-z0-9]{12}$/),
     });
   });
@@ -196,8 +197,9 @@ describe("sandbox options", () => {
     const small = await startSandbox({ credentials, maxBodyBytes: 16 });
     try {
       const answer = await daxpayPost(small, { orderNo: "1234567890", reqTime: T0 / 1000 });
-      expect(answer.status).toBe(400);
-      expect(answer.json.msg).toBe("参数校验失败: request body is larger than 16 bytes");
+      expect(answer.status).toBe(200);
+      expect(answer.json.code).toBe(10005);
+      expect(answer.json.msg).toBe("JSON parse error: request body is larger than 16 bytes");
     } finally {
       await small.stop();
     }

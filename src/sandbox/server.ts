@@ -61,6 +61,7 @@ export interface SandboxOptions {
   /**
    * Latency added to every provider answer, in ms (admin routes are not delayed); default 0. The
    * state change happens first, so a client that times out meanwhile has still cancelled the order.
+   * DaxPay holds an order's cancel lock this long, so a second cancel of it meanwhile answers 10007.
    */
   paymentDelayMs?: number;
   /** Largest request body read, in bytes; default 1 MiB. A larger one gets the provider's parameter error. */
@@ -233,7 +234,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock: resolved.clock,
     state,
     keys,
-    settings: { gatepayResponseSignatures: resolved.gatepayResponseSignatures },
+    settings: {
+      gatepayResponseSignatures: resolved.gatepayResponseSignatures,
+      paymentDelayMs: resolved.paymentDelayMs,
+    },
     gatepayNonces: nonces,
     reset: () => {
       state.reset();

@@ -8,6 +8,7 @@
 
 import { randomInt } from "node:crypto";
 import type { components as OtcSchemas } from "../../generated/gatepay-otc.js";
+import { DAXPAY_CANCELLABLE_CHANNELS, type DAXPAY_CHANNELS } from "../daxpay/codes.js";
 import { SandboxInputError } from "./input.js";
 
 type OtcRechargeRequest = OtcSchemas["schemas"]["OtcRechargeRequest"];
@@ -16,8 +17,10 @@ type OtcRechargeRequest = OtcSchemas["schemas"]["OtcRechargeRequest"];
 export type GatePayPrepayStatus = "PENDING" | "PAID" | "CLOSED";
 /** A GatePay OTC recharge: PENDING (awaiting the fiat transfer), PAID, or CANCELLED. */
 export type GatePayRechargeStatus = "PENDING" | "PAID" | "CANCELLED";
-/** A DaxPay 2.x pay order, in DaxPay's own PayStatusEnum codes: progress (unpaid), success (paid), close, cancel. */
-export type DaxPayOrderStatus = "progress" | "success" | "close" | "cancel";
+/** A DaxPay 2.x pay order, in DaxPay's own PayStatusEnum codes: progress (unpaid), success (paid), close, cancel, fail. */
+export type DaxPayOrderStatus = "progress" | "success" | "close" | "cancel" | "fail";
+/** A DaxPay 2.0.8 payment channel (PayChannelEnum); only ali_pay and wechat_pay orders can be cancelled. */
+export type DaxPayChannel = (typeof DAXPAY_CHANNELS)[number];
 /** A PayerMax auth-capture order: AUTHORIZED (cancellable), CAPTURED (paid), or CANCELLED. */
 export type PayerMaxOrderStatus = "AUTHORIZED" | "CAPTURED" | "CANCELLED";
 
@@ -25,7 +28,7 @@ export type PayerMaxOrderStatus = "AUTHORIZED" | "CAPTURED" | "CANCELLED";
 export const STATUSES = {
   gatepayPrepayOrder: ["PENDING", "PAID", "CLOSED"],
   gatepayRecharge: ["PENDING", "PAID", "CANCELLED"],
-  daxpayOrder: ["progress", "success", "close", "cancel"],
+  daxpayOrder: ["progress", "success", "close", "cancel", "fail"],
   payermaxOrder: ["AUTHORIZED", "CAPTURED", "CANCELLED"],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -86,6 +89,8 @@ export interface DaxPayOrderRecord extends OrderRecordBase<"daxpayOrder"> {
   readonly orderNo: string;
   /** The merchant's order number. */
   readonly bizOrderNo: string;
+  /** The channel it was paid through; decides whether `/unipay/cancel` can cancel it. */
+  readonly channel: DaxPayChannel;
 }
 
 /** One PayerMax cancel request, remembered by its requestId so a repeat gets the same answer. */
@@ -158,6 +163,8 @@ export interface DaxPayOrderSeed {
   readonly orderNo?: string;
   readonly bizOrderNo?: string;
   readonly status?: DaxPayOrderStatus;
+  /** Default ali_pay. union_pay and wallet_pay have no cancel strategy in 2.0.8: cancel answers 撤销订单失败. */
+  readonly channel?: DaxPayChannel;
 }
 
 /** Seed input, validated: PayerMax order. */
@@ -188,8 +195,17 @@ export type SeedItem =
 export type ClosePrepayOutcome = "closed" | "already-closed" | "paid" | "not-found";
 /** The outcome of cancelling a GatePay recharge. */
 export type CancelRechargeOutcome = "cancelled" | "already-cancelled" | "paid" | "not-found";
-/** The outcome of cancelling a DaxPay order. */
-export type DaxPayCancelOutcome = "cancelled" | "paid" | "closed" | "already-cancelled" | "not-found";
+/**
+ * The outcome of cancelling a DaxPay order, as PayCancelService decides it: not found; a cancel of it
+ * still running (lock held); not in progress (paid, closed, failed or already cancelled); the channel
+ * cannot cancel; cancelled.
+ */
+export type DaxPayCancelOutcome =
+  | "cancelled"
+  | "not-found"
+  | "in-progress"
+  | "not-in-progress"
+  | "cancel-failed";
 
 /** The outcome of creating a GatePay recharge. */
 export type CreateRechargeResult =
@@ -282,6 +298,8 @@ export class SandboxState {
   readonly #quotes = new Map<string, StoredQuote>();
   readonly #daxpay = new Map<string, Stored<DaxPayOrderRecord>>();
   readonly #daxpayOrderNoByBizOrderNo = new Map<string, string>();
+  /** DaxPay's per-order cancel lock: orderNo → epoch ms until which a cancel of it is still running. */
+  readonly #daxpayCancelLocks = new Map<string, number>();
   readonly #payermax = new Map<string, Stored<PayerMaxOrderRecord>>();
   readonly #payermaxCancels = new Map<
     string,
@@ -301,6 +319,7 @@ export class SandboxState {
     this.#quotes.clear();
     this.#daxpay.clear();
     this.#daxpayOrderNoByBizOrderNo.clear();
+    this.#daxpayCancelLocks.clear();
     this.#payermax.clear();
     this.#payermaxCancels.clear();
   }
@@ -444,23 +463,36 @@ export class SandboxState {
     }
   }
 
-  /** DaxPay cancel: by `orderNo` when given (it wins over `bizOrderNo`), else by `bizOrderNo`. */
-  cancelDaxPayOrder(ids: { orderNo?: string; bizOrderNo?: string }, now: number): DaxPayCancelOutcome {
-    const orderNo = ids.orderNo ?? this.#daxpayOrderNoByBizOrderNo.get(ids.bizOrderNo ?? "");
+  /**
+   * DaxPay cancel: by `orderNo` when sent (even empty; it wins over `bizOrderNo`), else by `bizOrderNo`.
+   * A successful cancel holds the order's lock for `lockMs` (the channel call), as PayCancelService does.
+   */
+  cancelDaxPayOrder(
+    ids: { orderNo: string | null; bizOrderNo: string | null },
+    now: number,
+    lockMs: number,
+  ): DaxPayCancelOutcome {
+    const orderNo =
+      ids.orderNo ??
+      (ids.bizOrderNo === null ? undefined : this.#daxpayOrderNoByBizOrderNo.get(ids.bizOrderNo));
     const order = orderNo === undefined ? undefined : this.#daxpay.get(orderNo);
-    switch (order?.status) {
-      case undefined:
-        return "not-found";
-      case "success":
-        return "paid";
-      case "close":
-        return "closed";
-      case "cancel":
-        return "already-cancelled";
-      case "progress":
-        change(order, "cancel", now, "cancel", true);
-        return "cancelled";
+    if (order === undefined) {
+      return "not-found";
     }
+    if ((this.#daxpayCancelLocks.get(order.orderNo) ?? Number.NEGATIVE_INFINITY) > now) {
+      return "in-progress";
+    }
+    if (order.status !== "progress") {
+      return "not-in-progress";
+    }
+    if (!(DAXPAY_CANCELLABLE_CHANNELS as readonly string[]).includes(order.channel)) {
+      return "cancel-failed";
+    }
+    change(order, "cancel", now, "cancel", true);
+    if (lockMs > 0) {
+      this.#daxpayCancelLocks.set(order.orderNo, now + lockMs);
+    }
+    return "cancelled";
   }
 
   /**
@@ -654,6 +686,7 @@ export class SandboxState {
           kind: "daxpayOrder",
           orderNo,
           bizOrderNo,
+          channel: item.input.channel ?? "ali_pay",
           status,
           stateChanges: 0,
           history: [{ from: null, to: status, at, via: "seed" }],

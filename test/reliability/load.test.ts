@@ -174,7 +174,7 @@ async function cancel(call: Call): Promise<Result> {
         const cancelled = await clients.daxpay.cancel(
           call.copy % 2 === 1 ? { bizOrderNo: idOf(call) } : { orderNo: idOf(call) },
         );
-        return { call, reported: cancelled.alreadyCancelled ? "already" : "applied" };
+        return { call, reported: cancelled.possiblyAlreadyCancelled ? "already" : "applied" };
       }
       case "payermaxOrder": {
         const requestId = target.sharedRequestId ? `C-${target.id}` : `C-${target.id}-${call.copy}`;

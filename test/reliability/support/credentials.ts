@@ -110,6 +110,14 @@ export function reliabilityCredentials(): ReliabilityCredentials {
       gatepay,
       daxpay: { secret: daxpaySecret, signType: "HMAC_SHA256" },
       payermax: { appId, merchantNo, privateKey: merchant.privateKey, platformPublicKey: platform.publicKey },
+      payermaxBase64: {
+        privateKey: createPrivateKey(merchant.privateKey)
+          .export({ type: "pkcs8", format: "der" })
+          .toString("base64"),
+        platformPublicKey: createPublicKey(platform.publicKey)
+          .export({ type: "spki", format: "der" })
+          .toString("base64"),
+      },
     },
     merchantPublicKey: merchant.publicKey,
     platformPublicKey: platform.publicKey,

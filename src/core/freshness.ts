@@ -1,0 +1,82 @@
+// A signature proves who wrote a message, not when: without a time check, a genuine signed answer
+// recorded once ("cancelled", resTime 0) could be replayed for any later request. Signed answers
+// must carry a signed time inside a window around the request they answer, and where the provider
+// signs a nonce, a nonce seen inside that window is refused a second time.
+
+import { type ErrorContext, SignatureError } from "./errors.js";
+
+/** How far a signed time may lie before the request was sent, and after the answer arrived. */
+export interface SignedTimeWindow {
+  /** Milliseconds a signed time may precede the request (clock drift plus the provider's processing). */
+  readonly pastMs: number;
+  /** Milliseconds a signed time may follow the moment the answer is read (the provider's clock ahead of ours). */
+  readonly futureMs: number;
+}
+
+/**
+ * Checks a signed time (epoch ms, or NaN when the signed field was not a valid time) against
+ * [sentAtMs - pastMs, nowMs + futureMs]. Throws SignatureError "stale" with what was wrong.
+ */
+export function checkSignedTime(
+  signedAtMs: number,
+  sentAtMs: number,
+  nowMs: number,
+  window: SignedTimeWindow,
+  ctx: ErrorContext,
+): void {
+  if (!Number.isFinite(signedAtMs)) {
+    throw new SignatureError({ ...ctx, reason: "stale", detail: "its signed time is not a valid timestamp" });
+  }
+  if (signedAtMs < sentAtMs - window.pastMs) {
+    const seconds = Math.round((sentAtMs - signedAtMs) / 1000);
+    throw new SignatureError({
+      ...ctx,
+      reason: "stale",
+      detail: `signed about ${seconds} s before the request it answers (window ${window.pastMs} ms)`,
+    });
+  }
+  if (signedAtMs > nowMs + window.futureMs) {
+    const seconds = Math.round((signedAtMs - nowMs) / 1000);
+    throw new SignatureError({
+      ...ctx,
+      reason: "stale",
+      detail: `signed about ${seconds} s in the future (window ${window.futureMs} ms)`,
+    });
+  }
+}
+
+/** Parses a decimal epoch-milliseconds text strictly ("1700000000000"); NaN for anything else. */
+export function parseEpochMs(text: string | null): number {
+  if (text === null || !/^[0-9]{1,16}$/.test(text)) return Number.NaN;
+  return Number(text);
+}
+
+/**
+ * The nonces of recently accepted signed answers, each kept until its window closes, so a replay
+ * inside the window is caught and memory stays bounded (oldest dropped first past `maxEntries`).
+ */
+export class RecentNonces {
+  readonly #expiries = new Map<string, number>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 10_000) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** Records `nonce` until `expiresAtMs`; returns false when it was already recorded and not expired. */
+  remember(nonce: string, expiresAtMs: number, nowMs: number): boolean {
+    const previous = this.#expiries.get(nonce);
+    if (previous !== undefined && previous > nowMs) return false;
+    this.#expiries.delete(nonce);
+    this.#expiries.set(nonce, expiresAtMs);
+    this.#prune(nowMs);
+    return true;
+  }
+
+  #prune(nowMs: number): void {
+    for (const [nonce, expiresAt] of this.#expiries) {
+      if (expiresAt > nowMs && this.#expiries.size <= this.#maxEntries) break;
+      this.#expiries.delete(nonce);
+    }
+  }
+}
