@@ -129,7 +129,7 @@ for (const [index, target] of TARGETS.entries()) {
         gatepayCloseOrder: { ok: { alreadyClosed: false, result: "SUCCESS" } },
         gatepayCreateRecharge: { ok: { orderId: recharge?.orderId } },
         gatepayCancelRecharge: { ok: { alreadyCancelled: false, success: true } },
-        daxpayCancel: { ok: { status: "cancelled", alreadyCancelled: false } },
+        daxpayCancel: { ok: { status: "cancelled", possiblyAlreadyCancelled: false } },
         payermaxCancel: { ok: { status: "PENDING", rawStatus: "PENDING" } },
         gatepayTampered: signatureError("gatepay", "closeOrder"),
         daxpayTampered: signatureError("daxpay", "cancel"),

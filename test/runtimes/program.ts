@@ -173,7 +173,7 @@ export async function runProgram(config: ProgramConfig): Promise<ProgramReport> 
   });
   steps.daxpayCancel = await outcome(async () => {
     const result = await direct.daxpay.cancel({ bizOrderNo: ids.daxpayBizOrderNo, clientIp: "127.0.0.1" });
-    return { status: result.status, alreadyCancelled: result.alreadyCancelled };
+    return { status: result.status, possiblyAlreadyCancelled: result.possiblyAlreadyCancelled };
   });
   steps.payermaxCancel = await outcome(async () => {
     const result = await direct.payermax.cancel({
