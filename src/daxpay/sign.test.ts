@@ -6,7 +6,7 @@ import { daxPaySignString, signDaxPay, verifyDaxPaySignature } from "./sign.js";
 //   printf '%s' 'code=0&resTime=1715347771&key=123456' | openssl dgst -sha256 -hmac 123456
 //   printf '%s' 'code=0&resTime=1715347771&key=123456' | openssl dgst -md5
 // The two HMAC_SHA256 values are also the ones printed on the seed page
-// /work/shared/seeds/002_4bab13d051213cac.txt.
+// specs/daxpay/source/002_4bab13d051213cac.txt.
 const secret = "123456";
 
 const seedRequest = { bizTradeNo: "P0001", clientIp: "127.0.0.1", reqTime: 1715347558 };

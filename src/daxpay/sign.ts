@@ -1,7 +1,7 @@
 /**
- * DaxPay 2.0.x request and response signing (rule in /work/shared/PROVIDERS.md, "DaxPay").
+ * DaxPay 2.0.x request and response signing (rule and sources in docs/providers.md, "DaxPay").
  *
- * Worked example, the request printed on the seed page /work/shared/seeds/002_4bab13d051213cac.txt,
+ * Worked example, the request printed on the published page specs/daxpay/source/002_4bab13d051213cac.txt,
  * pinned in sign.test.ts:
  *
  *   fields      = { bizTradeNo: "P0001", clientIp: "127.0.0.1", reqTime: 1715347558 }
@@ -67,7 +67,7 @@ export function daxPaySignString(fields: Readonly<Record<string, unknown>>, secr
       return `${field}=${String(value)}`;
     })
     .join("&");
-  // The server strips quotes and backslashes before digesting (PROVIDERS.md step 3); the secret is
+  // The server strips quotes and backslashes before digesting (docs/providers.md, "Request and signing"); the secret is
   // appended afterwards and so is used verbatim.
   return `${joined.replace(/["\\]/g, "")}&key=${secret}`;
 }

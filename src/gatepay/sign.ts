@@ -1,5 +1,5 @@
 /**
- * GatePay request and callback signing (rule in /work/shared/PROVIDERS.md, "GatePay").
+ * GatePay request and callback signing (rule and sources in docs/providers.md, "GatePay").
  *
  * Worked example, pinned in sign.test.ts and reproducible with
  * `printf '1700000000000\nabc123XYZ\n{"merchantTradeNo":"M20240001"}\n' | openssl dgst -sha512 -hmac gatepay-test-secret`:

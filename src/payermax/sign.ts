@@ -1,5 +1,5 @@
 /**
- * PayerMax request, response and notification signing (rule in /work/shared/PROVIDERS.md, "PayerMax"):
+ * PayerMax request, response and notification signing (rule and sources in docs/providers.md, "PayerMax"):
  * header `sign` = Base64 of RSASSA-PKCS1-v1_5 / SHA-256 over the exact body bytes.
  *
  * PKCS#1 v1.5 signatures are deterministic, so this worked example is pinned in sign.test.ts and
@@ -28,7 +28,8 @@ function parseFailure(which: "private" | "public", expected: string, error: unkn
   return new Error(`PayerMax ${which} key could not be parsed: expected ${expected}${code}`);
 }
 
-// Merchants often hold the key as bare Base64 DER (PROVIDERS.md), re-wrapped by whoever copied it.
+// Merchants often hold the key as bare Base64 DER (docs/providers.md, "Signing and keys"), re-wrapped
+// by whoever copied it.
 function decodeBareBase64(text: string): Buffer {
   const compact = text.replace(/\s+/g, "");
   if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
