@@ -1,4 +1,4 @@
-// The program the runtime matrix runs on Bun, Deno and workerd: it imports the client entry points
+// The program the runtime matrix runs on Node, Bun, Deno and workerd: it imports the client entry points
 // exactly as an app would (bundled by esbuild, `node:*` left to the runtime) and runs every operation
 // against the Node-hosted sandbox, then each provider once through a proxy that tampers with the
 // answer. It returns plain JSON; the Node side (matrix.runtimes.ts) asserts on it exactly.
@@ -70,6 +70,11 @@ export interface ProgramReport {
   /** The signing functions on the worked examples pinned in src/<provider>/sign.ts. */
   readonly workedExamples: Record<string, unknown>;
   readonly steps: Record<string, Outcome>;
+  /**
+   * How many requests went through the global `fetch`, which the clients use by default on every
+   * runtime but Node (where node:http serves them); no `fetch` option is passed.
+   */
+  readonly globalFetchCalls: number;
 }
 
 async function outcome(call: () => Promise<Record<string, unknown>>): Promise<Outcome> {
@@ -146,6 +151,12 @@ function workedExamples(): Record<string, unknown> {
 /** Runs every step in order (later steps use earlier results) and reports each outcome. */
 export async function runProgram(config: ProgramConfig): Promise<ProgramReport> {
   const { ids } = config;
+  const globalFetch = globalThis.fetch;
+  let globalFetchCalls = 0;
+  globalThis.fetch = (input, init) => {
+    globalFetchCalls += 1;
+    return globalFetch(input, init);
+  };
   // No retries: every answer here is final, and a retried tampered answer would only repeat itself.
   const common = { retry: { retries: 0 } };
   const clients = (baseUrl: string) => ({
@@ -198,5 +209,6 @@ export async function runProgram(config: ProgramConfig): Promise<ProgramReport> 
     return { status: result.status };
   });
 
-  return { rootExports: Object.keys(root).sort(), workedExamples: workedExamples(), steps };
+  globalThis.fetch = globalFetch;
+  return { rootExports: Object.keys(root).sort(), workedExamples: workedExamples(), steps, globalFetchCalls };
 }

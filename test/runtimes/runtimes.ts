@@ -1,5 +1,6 @@
-// Runs test/runtimes/program.ts on Bun, Deno and workerd, each from its npm package (devDependencies
-// `bun`, `deno`, `workerd`: the binaries come from optional platform packages, nothing is downloaded).
+// Runs test/runtimes/program.ts on Node (this process's own binary) and on Bun, Deno and workerd, each
+// from its npm package (devDependencies `bun`, `deno`, `workerd`: the binaries come from optional
+// platform packages, nothing is downloaded).
 // The program is bundled once by esbuild with every `node:*` import left to the runtime, the way an
 // app's bundler (or wrangler, for Workers) would ship it; each runtime then gets a tiny entry that
 // runs it with the config and prints the report on one tagged line.
@@ -12,11 +13,13 @@ import { build } from "esbuild";
 import type { ProgramConfig, ProgramReport } from "./program.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const bin = (name: string) => join(root, "node_modules", ".bin", name);
+// Node is the one running this file; the others come from their npm packages.
+const bin = (name: RuntimeName) =>
+  name === "node" ? process.execPath : join(root, "node_modules", ".bin", name);
 
 /** The runtimes of the matrix. */
-export type RuntimeName = "bun" | "deno" | "workerd";
-export const RUNTIMES: readonly RuntimeName[] = ["bun", "deno", "workerd"];
+export type RuntimeName = "node" | "bun" | "deno" | "workerd";
+export const RUNTIMES: readonly RuntimeName[] = ["node", "bun", "deno", "workerd"];
 
 /** One row of the matrix: a runtime, and for workerd the compatibility date the worker declares. */
 export interface RuntimeTarget {
@@ -28,12 +31,14 @@ export interface RuntimeTarget {
 }
 
 /**
- * Bun, Deno, and workerd twice: at its release's date, and at 2024-09-23, the first date at which
- * `nodejs_compat` brings the Buffer and process globals (Workers created since then may still declare
- * it). A module the older date lacks fails only on that row: `node:http`, for one, exists from
- * 2025-08-15, so a static import of it stops the worker from loading at 2024-09-23.
+ * Node (the same bundle, as the baseline: there the clients send over node:http), Bun, Deno, and
+ * workerd twice: at its release's date, and at 2024-09-23, the first date at which `nodejs_compat`
+ * brings the Buffer and process globals (Workers created since then may still declare it). A module
+ * the older date lacks fails only on that row: `node:http`, for one, exists from 2025-08-15, so a
+ * static import of it stops the worker from loading at 2024-09-23.
  */
 export const TARGETS: readonly RuntimeTarget[] = [
+  { id: "node", runtime: "node" },
   { id: "bun", runtime: "bun" },
   { id: "deno", runtime: "deno" },
   { id: "workerd", runtime: "workerd" },
@@ -159,6 +164,9 @@ const config :Workerd.Config = (
     join(dir, entry),
     `import { runProgram } from "./program.mjs";\nconsole.log(${JSON.stringify(TAG)} + JSON.stringify(await ${call}));\n`,
   );
+  if (runtime === "node") {
+    return reportFrom(await run(bin("node"), [entry], dir), runtime);
+  }
   if (runtime === "bun") {
     return reportFrom(await run(bin("bun"), ["run", entry], dir, { BUN_INSTALL_CACHE_DIR: dir }), runtime);
   }
