@@ -1,10 +1,17 @@
 // Contract: payclients ↔ DaxPay 2.0.x gateway, cancel (POST /unipay/cancel). DaxPay signs in the
 // body: the request carries reqTime, nonceStr and sign; a handled answer carries `data` signed with
 // the same rule and secret, which the client verifies. Each interaction: the provider state, the
-// request the real client signs, DaxPay's answer (docs/provider-behaviour.md, "DaxPay"), and what
-// the client makes of it.
+// request the real client signs, DaxPay 2.0.8's answer (docs/providers.md, "DaxPay"; its codes and
+// messages in src/daxpay/codes.ts), and what the client makes of it.
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
+import {
+  DAXPAY_CODE,
+  DAXPAY_MESSAGE,
+  DAXPAY_VALIDATION_MESSAGE,
+  DAXPAY_VALIDATION_PREFIX,
+  daxPayValidationMessage,
+} from "../src/daxpay/codes.js";
 import { signDaxPay } from "../src/daxpay/sign.js";
 import { createDaxPayClient, type DaxPayCancelRequest, type DaxPayClient } from "../src/index.js";
 import {
@@ -45,7 +52,7 @@ function signedCancel(ids: DaxPayCancelRequest) {
 }
 
 /** A handled answer: `data` signed by DaxPay (resTime and sign vary; code and msg are pinned). */
-function handled(result: { code: number; msg?: string }) {
+function handled(result: { code: number; msg?: string | null }) {
   const signed = { ...result, resTime: NOW_S };
   return jsonAnswer({
     code: 0,
@@ -59,9 +66,14 @@ function handled(result: { code: number; msg?: string }) {
   });
 }
 
-/** An unsigned gateway error: `{code, msg, traceId}` with no data. */
-function gatewayError(code: number, msg: string | MatchersV3.Matcher<string>) {
-  return jsonAnswer({ code, msg, traceId: matching(FORMAT.daxpayTraceId, "vHugexb46msh") });
+/** An unsigned gateway error: `{msg, code, data: null, traceId}`, as 2.0.8's Jackson writes it. */
+function gatewayError(code: number, msg: string) {
+  return jsonAnswer({ msg, code, data: null, traceId: matching(FORMAT.daxpayTraceId, "vHugexb46msh") });
+}
+
+/** The signed business refusal (`data.code` 1) with one of the 2.0.8 server's reasons. */
+function refused(msg: string) {
+  return handled({ code: DAXPAY_CODE.businessFailure, msg });
 }
 
 describe("DaxPay: cancel", () => {
@@ -71,12 +83,13 @@ describe("DaxPay: cancel", () => {
       .given("an unpaid order with bizOrderNo P0001 exists")
       .uponReceiving("a cancel request for unpaid order P0001, by bizOrderNo")
       .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0001", clientIp: "127.0.0.1" }))
-      .willRespondWith(200, handled({ code: 0 }))
+      .willRespondWith(200, handled({ code: 0, msg: null }))
       .executeTest(async (server) => {
         const result = await daxpay(server.url).cancel({ bizOrderNo: "P0001", clientIp: "127.0.0.1" });
         expect(result).toMatchObject({
           status: "cancelled",
-          alreadyCancelled: false,
+          possiblyAlreadyCancelled: false,
+          verified: true,
           traceId: "JQWKpAeCJGlX",
         });
       });
@@ -88,74 +101,49 @@ describe("DaxPay: cancel", () => {
       .given("an unpaid order with orderNo 1753370980523384832 exists")
       .uponReceiving("a cancel request for unpaid order 1753370980523384832, by orderNo")
       .withRequest("POST", CANCEL, signedCancel({ orderNo: "1753370980523384832" }))
-      .willRespondWith(200, handled({ code: 0 }))
+      .willRespondWith(200, handled({ code: 0, msg: null }))
       .executeTest(async (server) => {
         const result = await daxpay(server.url).cancel({ orderNo: "1753370980523384832" });
-        expect(result).toMatchObject({ status: "cancelled", alreadyCancelled: false });
+        expect(result).toMatchObject({ status: "cancelled", possiblyAlreadyCancelled: false });
       });
   });
 
-  it("reports a paid order (signed data.code 1 with the reason)", async () => {
-    await pact
-      .addInteraction()
-      .given("a paid order with bizOrderNo P0003 exists")
-      .uponReceiving("a cancel request for paid order P0003")
-      .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0003" }))
-      .willRespondWith(200, handled({ code: 1, msg: "订单已支付，无法撤销" }))
-      .executeTest(async (server) => {
-        expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: "P0003" }))).toMatchObject({
-          type: "provider_rejected",
-          providerCode: "1",
-          providerMessage: "订单已支付，无法撤销",
+  for (const [state, order, situation] of [
+    ["a paid order with bizOrderNo P0003 exists", "P0003", "paid order"],
+    ["a closed order with bizOrderNo P0004 exists", "P0004", "closed order"],
+    ["a cancelled order with bizOrderNo P0005 exists", "P0005", "already cancelled order"],
+  ] as const) {
+    it(`reports a ${situation} as not in progress (signed data.code 1, 订单不是支付中)`, async () => {
+      await pact
+        .addInteraction()
+        .given(state)
+        .uponReceiving(`a cancel request for ${situation} ${order}`)
+        .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: order }))
+        .willRespondWith(200, refused(DAXPAY_MESSAGE.notInProgress))
+        .executeTest(async (server) => {
+          expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: order }))).toMatchObject({
+            type: "provider_rejected",
+            providerCode: "1",
+            providerMessage: DAXPAY_MESSAGE.notInProgress,
+            verified: true,
+          });
         });
-      });
-  });
+    });
+  }
 
-  it("reports an order DaxPay does not know (20041)", async () => {
+  it("reports an order DaxPay does not know (signed data.code 1, 支付订单不存在)", async () => {
     await pact
       .addInteraction()
       .given("no order with bizOrderNo P0404 exists")
       .uponReceiving("a cancel request for unknown order P0404")
       .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0404" }))
-      .willRespondWith(200, gatewayError(20041, "支付订单不存在"))
+      .willRespondWith(200, refused(DAXPAY_MESSAGE.orderNotFound))
       .executeTest(async (server) => {
         expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: "P0404" }))).toMatchObject({
           type: "provider_rejected",
-          providerCode: "20041",
-          traceId: "vHugexb46msh",
-        });
-      });
-  });
-
-  it("reports a closed order (20042)", async () => {
-    await pact
-      .addInteraction()
-      .given("a closed order with bizOrderNo P0004 exists")
-      .uponReceiving("a cancel request for closed order P0004")
-      .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0004" }))
-      .willRespondWith(200, gatewayError(20042, "支付订单已关闭"))
-      .executeTest(async (server) => {
-        expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: "P0004" }))).toMatchObject({
-          type: "provider_rejected",
-          providerCode: "20042",
-          providerMessage: "支付订单已关闭",
-        });
-      });
-  });
-
-  it("reports an order that is already cancelled (20042)", async () => {
-    await pact
-      .addInteraction()
-      .given("a cancelled order with bizOrderNo P0005 exists")
-      .uponReceiving("a cancel request for already cancelled order P0005")
-      .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0005" }))
-      .willRespondWith(200, gatewayError(20042, "支付订单已撤销"))
-      .executeTest(async (server) => {
-        // Only a retry of the same call may read 20042 as its own earlier success.
-        expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: "P0005" }))).toMatchObject({
-          type: "provider_rejected",
-          providerCode: "20042",
-          providerMessage: "支付订单已撤销",
+          providerCode: "1",
+          providerMessage: DAXPAY_MESSAGE.orderNotFound,
+          traceId: "JQWKpAeCJGlX",
         });
       });
   });
@@ -167,24 +155,28 @@ describe("DaxPay: cancel", () => {
       .given("DaxPay holds a different sign secret for the merchant")
       .uponReceiving("a cancel request for order P0001 signed with a secret DaxPay does not hold")
       .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0001" }))
-      .willRespondWith(200, gatewayError(20052, "验签失败"))
+      .willRespondWith(200, gatewayError(DAXPAY_CODE.verifySignFailed, DAXPAY_MESSAGE.signFailed))
       .executeTest(async (server) => {
         expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: "P0001" }))).toMatchObject({
           type: "provider_rejected",
           providerCode: "20052",
           providerMessage: "验签失败",
+          verified: false,
         });
       });
   });
 
-  it("reports a request DaxPay finds expired (10006) as clock skew", async () => {
+  it("reports a request DaxPay finds expired (10006, its time-window message) as clock skew", async () => {
     await pact
       .addInteraction()
       .given("an unpaid order with bizOrderNo P0001 exists")
       .given("DaxPay's clock is 60 seconds ahead of the merchant's")
       .uponReceiving("a cancel request for order P0001 with a reqTime DaxPay finds expired")
       .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0001" }))
-      .willRespondWith(200, gatewayError(10006, "请求已过期"))
+      .willRespondWith(
+        200,
+        gatewayError(DAXPAY_CODE.validateParameters, DAXPAY_VALIDATION_PREFIX + DAXPAY_MESSAGE.expired),
+      )
       .executeTest(async (server) => {
         expect(await rejection(daxpay(server.url).cancel({ bizOrderNo: "P0001" }))).toMatchObject({
           type: "clock_skew",
@@ -193,7 +185,7 @@ describe("DaxPay: cancel", () => {
       });
   });
 
-  it("reports a parameter DaxPay finds invalid (20051)", async () => {
+  it("reports a parameter DaxPay finds invalid (10006 with the validation message), not as clock skew", async () => {
     await pact
       .addInteraction()
       .given("an unpaid order with bizOrderNo P0001 exists")
@@ -202,13 +194,15 @@ describe("DaxPay: cancel", () => {
       .withRequest("POST", CANCEL, signedCancel({ bizOrderNo: "P0001", clientIp: "127.0.0.1" }))
       .willRespondWith(
         200,
-        // The detail after DaxPay's "parameter validation failed" names the field and the rule.
-        gatewayError(20051, matching("^参数校验失败: .+$", "参数校验失败: clientIp must be string")),
+        gatewayError(
+          DAXPAY_CODE.validateParameters,
+          daxPayValidationMessage([DAXPAY_VALIDATION_MESSAGE.clientIpFormat]),
+        ),
       )
       .executeTest(async (server) => {
         expect(
           await rejection(daxpay(server.url).cancel({ bizOrderNo: "P0001", clientIp: "127.0.0.1" })),
-        ).toMatchObject({ type: "provider_rejected", providerCode: "20051" });
+        ).toMatchObject({ type: "provider_rejected", providerCode: "10006" });
       });
   });
 });

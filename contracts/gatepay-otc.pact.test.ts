@@ -1,3 +1,5 @@
+// GatePay answers request errors (400001/400002/400003/400007/400020) with HTTP 200, as its
+// error-code page lists them (docs/providers.md, "GatePay").
 // Contract: payclients ↔ GatePay OTC fiat API, create recharge (POST /open/otc/api/recharge) and
 // cancel recharge (POST /open/otc/api/recharge/cancel). Each interaction: the provider state, the
 // request the real client signs (with X-GatePay-MerchantId), GatePay's answer
@@ -130,12 +132,12 @@ describe("GatePay OTC: create recharge", () => {
       .given("no quote qt_01JXYZUNKNOWN exists")
       .uponReceiving("a recharge request at unknown quote qt_01JXYZUNKNOWN")
       .withRequest("POST", RECHARGE, signedRequest("gatepay-otc", request))
-      .willRespondWith(400, jsonAnswer(parameterError("parameter format error: quoteToken is unknown")))
+      .willRespondWith(200, jsonAnswer(parameterError("parameter format error: quoteToken is unknown")))
       .executeTest(async (server) => {
         expect(await rejection(gatepay(server.url).createRecharge(request))).toMatchObject({
           type: "provider_rejected",
           providerCode: "400001",
-          status: 400,
+          status: 200,
         });
       });
   });
@@ -147,12 +149,12 @@ describe("GatePay OTC: create recharge", () => {
       .given("GatePay holds a different Payment API secret for the merchant")
       .uponReceiving("a recharge request at quote qt_01JXYZABCDEF signed with a secret GatePay does not hold")
       .withRequest("POST", RECHARGE, signedRequest("gatepay-otc", RECHARGE_REQUEST))
-      .willRespondWith(400, jsonAnswer(REJECTED_SIGNATURE))
+      .willRespondWith(200, jsonAnswer(REJECTED_SIGNATURE))
       .executeTest(async (server) => {
         expect(await rejection(gatepay(server.url).createRecharge(RECHARGE_REQUEST))).toMatchObject({
           type: "provider_rejected",
           providerCode: "400002",
-          status: 400,
+          status: 200,
         });
       });
   });
@@ -164,12 +166,12 @@ describe("GatePay OTC: create recharge", () => {
       .given("GatePay's clock is 60 seconds ahead of the merchant's")
       .uponReceiving("a recharge request at quote qt_01JXYZABCDEF with a timestamp GatePay finds expired")
       .withRequest("POST", RECHARGE, signedRequest("gatepay-otc", RECHARGE_REQUEST))
-      .willRespondWith(400, jsonAnswer(EXPIRED))
+      .willRespondWith(200, jsonAnswer(EXPIRED))
       .executeTest(async (server) => {
         expect(await rejection(gatepay(server.url).createRecharge(RECHARGE_REQUEST))).toMatchObject({
           type: "clock_skew",
           providerCode: "400003",
-          status: 400,
+          status: 200,
         });
       });
   });
@@ -264,11 +266,11 @@ describe("GatePay OTC: cancel recharge", () => {
         "a cancel request for recharge 71347515709194240 signed with a secret GatePay does not hold",
       )
       .withRequest("POST", CANCEL, signedRequest("gatepay-otc", { orderId: "71347515709194240" }))
-      .willRespondWith(400, jsonAnswer(REJECTED_SIGNATURE))
+      .willRespondWith(200, jsonAnswer(REJECTED_SIGNATURE))
       .executeTest(async (server) => {
         expect(
           await rejection(gatepay(server.url).cancelRecharge({ orderId: "71347515709194240" })),
-        ).toMatchObject({ type: "provider_rejected", providerCode: "400002", status: 400 });
+        ).toMatchObject({ type: "provider_rejected", providerCode: "400002", status: 200 });
       });
   });
 
@@ -279,11 +281,11 @@ describe("GatePay OTC: cancel recharge", () => {
       .given("GatePay's clock is 60 seconds ahead of the merchant's")
       .uponReceiving("a cancel request for recharge 71347515709194240 with a timestamp GatePay finds expired")
       .withRequest("POST", CANCEL, signedRequest("gatepay-otc", { orderId: "71347515709194240" }))
-      .willRespondWith(400, jsonAnswer(EXPIRED))
+      .willRespondWith(200, jsonAnswer(EXPIRED))
       .executeTest(async (server) => {
         expect(
           await rejection(gatepay(server.url).cancelRecharge({ orderId: "71347515709194240" })),
-        ).toMatchObject({ type: "clock_skew", providerCode: "400003", status: 400 });
+        ).toMatchObject({ type: "clock_skew", providerCode: "400003", status: 200 });
       });
   });
 
@@ -297,7 +299,7 @@ describe("GatePay OTC: cancel recharge", () => {
       )
       .withRequest("POST", CANCEL, signedRequest("gatepay-otc", { orderId: "71347515709194240" }))
       .willRespondWith(
-        400,
+        200,
         jsonAnswer(
           parameterError("parameter format error: X-GatePay-MerchantId does not belong to this client"),
         ),
@@ -305,7 +307,7 @@ describe("GatePay OTC: cancel recharge", () => {
       .executeTest(async (server) => {
         expect(
           await rejection(gatepay(server.url).cancelRecharge({ orderId: "71347515709194240" })),
-        ).toMatchObject({ type: "provider_rejected", providerCode: "400001", status: 400 });
+        ).toMatchObject({ type: "provider_rejected", providerCode: "400001", status: 200 });
       });
   });
 });

@@ -1,3 +1,5 @@
+// GatePay answers request errors (400001/400002/400003/400007/400020) with HTTP 200, as its
+// error-code page lists them (docs/providers.md, "GatePay").
 // Contract: payclients ↔ GatePay payment API, close prepay order (POST /v1/pay/order/close).
 // Each interaction: the provider state, the request the real client signs, GatePay's answer
 // (docs/provider-behaviour.md, "GatePay"), and what the client makes of it.
@@ -128,14 +130,14 @@ describe("GatePay payments: close prepay order", () => {
       .uponReceiving("a close request for order M-1001 signed with a secret GatePay does not hold")
       .withRequest("POST", CLOSE, signedRequest("gatepay-payments", { merchantTradeNo: "M-1001" }))
       .willRespondWith(
-        400,
+        200,
         jsonAnswer({ status: "FAIL", code: "400002", errorMessage: "signature verification failed" }),
       )
       .executeTest(async (server) => {
         expect(await rejection(gatepay(server.url).closeOrder({ merchantTradeNo: "M-1001" }))).toMatchObject({
           type: "provider_rejected",
           providerCode: "400002",
-          status: 400,
+          status: 200,
         });
       });
   });
@@ -148,14 +150,14 @@ describe("GatePay payments: close prepay order", () => {
       .uponReceiving("a close request for order M-1001 with a timestamp GatePay finds expired")
       .withRequest("POST", CLOSE, signedRequest("gatepay-payments", { merchantTradeNo: "M-1001" }))
       .willRespondWith(
-        400,
+        200,
         jsonAnswer({ status: "FAIL", code: "400003", errorMessage: "request timestamp timed out" }),
       )
       .executeTest(async (server) => {
         expect(await rejection(gatepay(server.url).closeOrder({ merchantTradeNo: "M-1001" }))).toMatchObject({
           type: "clock_skew",
           providerCode: "400003",
-          status: 400,
+          status: 200,
         });
       });
   });
@@ -168,7 +170,7 @@ describe("GatePay payments: close prepay order", () => {
       .uponReceiving("a close request for order M-1001 whose merchantTradeNo GatePay finds malformed")
       .withRequest("POST", CLOSE, signedRequest("gatepay-payments", { merchantTradeNo: "M-1001" }))
       .willRespondWith(
-        400,
+        200,
         jsonAnswer({
           status: "FAIL",
           code: "400001",
@@ -183,7 +185,7 @@ describe("GatePay payments: close prepay order", () => {
         expect(await rejection(gatepay(server.url).closeOrder({ merchantTradeNo: "M-1001" }))).toMatchObject({
           type: "provider_rejected",
           providerCode: "400001",
-          status: 400,
+          status: 200,
         });
       });
   });

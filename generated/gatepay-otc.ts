@@ -81,11 +81,11 @@ export interface components {
         };
         OtcRechargeResponse: {
             /** @description 业务响应码。 */
-            code?: string;
+            code?: string | null;
             /** @description 请求顶层状态。 */
-            status?: string;
+            status?: string | null;
             /** @description 请求失败时的错误信息。 */
-            errorMessage?: string;
+            errorMessage?: string | null;
             data?: {
                 /** @description Gate OTC 订单 ID。 */
                 orderId?: string;
@@ -120,9 +120,9 @@ export interface components {
                 promoCode?: string;
                 /** @description 必须在汇款时原样填写的附言。 */
                 transferRemark?: string;
-            };
+            } | string | null;
             /** @description Message (newer page revision). */
-            message?: string;
+            message?: string | null;
         };
         OtcCardInfo: {
             /**
@@ -179,17 +179,17 @@ export interface components {
         };
         OtcRechargeCancelResponse: {
             /** @description 业务响应码。 */
-            code?: string;
+            code?: string | null;
             /** @description 请求顶层状态。 */
-            status?: string;
+            status?: string | null;
             /** @description 请求失败时的错误信息。 */
-            errorMessage?: string;
+            errorMessage?: string | null;
             data?: {
                 /** @description 取消操作是否成功。 */
                 success?: boolean;
-            };
+            } | string | null;
             /** @description Message (newer page revision). */
-            message?: string;
+            message?: string | null;
         };
         /**
          * @description GatePay's error envelope, as answered with an HTTP error status.
@@ -201,13 +201,14 @@ export interface components {
          */
         GatePayErrorResponse: {
             /** @description Error code, e.g. 400002 signature verification failed. */
-            code: string;
+            code: string | null;
             /** @description FAIL. */
-            status: string;
+            status?: string | null;
             /** @description Error information. */
-            errorMessage?: string;
+            errorMessage?: string | null;
             /** @description Error information (newer page revision). */
-            message?: string;
+            message?: string | null;
+            data?: Record<string, never> | string | null;
         };
     };
     responses: never;

@@ -173,7 +173,7 @@ return errors === 0;
 
 const validateCreateRechargeResponse200Raw = validate12;
 const schema14 = {"$id":"validateCreateRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeResponse"};
-const schema16 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"orderId":{"type":"string"},"otcOrderId":{"type":"string"},"currency":{"type":"string"},"amount":{"type":"string"},"fiatCurrency":{"type":"string"},"fiatAmount":{"type":"string"},"cfRate":{"type":"string"},"bankId":{"type":"string"},"bankNumber":{"type":"string"},"paid":{"type":"boolean"},"status":{"type":"string"},"card_info":{"$ref":"open-defs#/$defs/OtcCardInfo"},"createTime":{"type":"integer"},"promoCode":{"type":"string"},"transferRemark":{"type":"string"}}},"message":{"type":"string"}}};
+const schema16 = {"type":"object","properties":{"code":{"type":["string","null"]},"status":{"type":["string","null"]},"errorMessage":{"type":["string","null"]},"data":{"type":["object","string","null"],"properties":{"orderId":{"type":"string"},"otcOrderId":{"type":"string"},"currency":{"type":"string"},"amount":{"type":"string"},"fiatCurrency":{"type":"string"},"fiatAmount":{"type":"string"},"cfRate":{"type":"string"},"bankId":{"type":"string"},"bankNumber":{"type":"string"},"paid":{"type":"boolean"},"status":{"type":"string"},"card_info":{"$ref":"open-defs#/$defs/OtcCardInfo"},"createTime":{"type":"integer"},"promoCode":{"type":"string"},"transferRemark":{"type":"string"}}},"message":{"type":["string","null"]}}};
 const schema17 = {"type":"object","properties":{"id":{"type":"integer"},"uid":{"type":"integer"},"entity":{"type":"string"},"bank_account_name":{"type":"string"},"bank_name":{"type":"string"},"bank_country":{"type":"string"},"bank_address":{"type":"string"},"bank_code":{"type":"string"},"branch_code":{"type":"string"},"iban":{"type":"string"},"swift":{"type":"string"},"remittance_line_number":{"type":"string"},"agent_bank_name":{"type":"string"},"agent_bank_swift":{"type":"string"},"transferRemark":{"type":"string"},"memo":{"type":"string"},"is_default":{"type":"boolean"},"bank_id":{"type":"string"}}};
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -182,9 +182,10 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.code !== undefined){
+let data0 = data.code;
 const _errs1 = errors;
-if(typeof data.code !== "string"){
-validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data0 !== "string") && (data0 !== null)){
+validate14.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema16.properties.code.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -194,9 +195,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.status !== undefined){
+let data1 = data.status;
 const _errs3 = errors;
-if(typeof data.status !== "string"){
-validate14.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate14.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: schema16.properties.status.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -206,9 +208,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.errorMessage !== undefined){
+let data2 = data.errorMessage;
 const _errs5 = errors;
-if(typeof data.errorMessage !== "string"){
-validate14.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"#/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data2 !== "string") && (data2 !== null)){
+validate14.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"#/properties/errorMessage/type",keyword:"type",params:{type: schema16.properties.errorMessage.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -220,6 +223,10 @@ if(valid0){
 if(data.data !== undefined){
 let data3 = data.data;
 const _errs7 = errors;
+if(((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (typeof data3 !== "string")) && (data3 !== null)){
+validate14.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,string,null"}];
+return false;
+}
 if(errors === _errs7){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.orderId !== undefined){
@@ -657,10 +664,6 @@ var valid1 = true;
 }
 }
 }
-else {
-validate14.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 var valid0 = _errs7 === errors;
 }
@@ -669,9 +672,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.message !== undefined){
+let data37 = data.message;
 const _errs76 = errors;
-if(typeof data.message !== "string"){
-validate14.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data37 !== "string") && (data37 !== null)){
+validate14.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: schema16.properties.message.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs76 === errors;
@@ -708,7 +712,7 @@ return errors === 0;
 
 const validateCreateRechargeResponse4xxRaw = validate16;
 const schema18 = {"$id":"validateCreateRechargeResponse4xx","$ref":"open-defs#/$defs/GatePayErrorResponse"};
-const schema19 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"message":{"type":"string"}},"required":["code","status"]};
+const schema19 = {"type":"object","properties":{"code":{"type":["string","null"]},"status":{"type":["string","null"]},"errorMessage":{"type":["string","null"]},"message":{"type":["string","null"]},"data":{"type":["object","string","null"]}},"required":["code"]};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="validateCreateRechargeResponse4xx" */;
@@ -718,15 +722,16 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.code === undefined) && (missing0 = "code")) || ((data.status === undefined) && (missing0 = "status"))){
+if((data.code === undefined) && (missing0 = "code")){
 validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/GatePayErrorResponse/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.code !== undefined){
+let data0 = data.code;
 const _errs2 = errors;
-if(typeof data.code !== "string"){
-validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data0 !== "string") && (data0 !== null)){
+validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/code/type",keyword:"type",params:{type: schema19.properties.code.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs2 === errors;
@@ -736,9 +741,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.status !== undefined){
+let data1 = data.status;
 const _errs4 = errors;
-if(typeof data.status !== "string"){
-validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/status/type",keyword:"type",params:{type: schema19.properties.status.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -748,9 +754,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.errorMessage !== undefined){
+let data2 = data.errorMessage;
 const _errs6 = errors;
-if(typeof data.errorMessage !== "string"){
-validate16.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data2 !== "string") && (data2 !== null)){
+validate16.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/errorMessage/type",keyword:"type",params:{type: schema19.properties.errorMessage.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -760,15 +767,30 @@ var valid1 = true;
 }
 if(valid1){
 if(data.message !== undefined){
+let data3 = data.message;
 const _errs8 = errors;
-if(typeof data.message !== "string"){
-validate16.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data3 !== "string") && (data3 !== null)){
+validate16.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/message/type",keyword:"type",params:{type: schema19.properties.message.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs8 === errors;
 }
 else {
 var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs10 = errors;
+if(((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (typeof data4 !== "string")) && (data4 !== null)){
+validate16.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/GatePayErrorResponse/properties/data/type",keyword:"type",params:{type: schema19.properties.data.type},message:"must be object,string,null"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
 }
 }
 }
@@ -820,7 +842,7 @@ return errors === 0;
 
 const validateCancelRechargeResponse200Raw = validate18;
 const schema22 = {"$id":"validateCancelRechargeResponse200","$ref":"open-defs#/$defs/OtcRechargeCancelResponse"};
-const schema23 = {"type":"object","properties":{"code":{"type":"string"},"status":{"type":"string"},"errorMessage":{"type":"string"},"data":{"type":"object","properties":{"success":{"type":"boolean"}}},"message":{"type":"string"}}};
+const schema23 = {"type":"object","properties":{"code":{"type":["string","null"]},"status":{"type":["string","null"]},"errorMessage":{"type":["string","null"]},"data":{"type":["object","string","null"],"properties":{"success":{"type":"boolean"}}},"message":{"type":["string","null"]}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="validateCancelRechargeResponse200" */;
@@ -830,9 +852,10 @@ const _errs0 = errors;
 if(errors === _errs0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.code !== undefined){
+let data0 = data.code;
 const _errs2 = errors;
-if(typeof data.code !== "string"){
-validate18.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data0 !== "string") && (data0 !== null)){
+validate18.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/code/type",keyword:"type",params:{type: schema23.properties.code.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs2 === errors;
@@ -842,9 +865,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.status !== undefined){
+let data1 = data.status;
 const _errs4 = errors;
-if(typeof data.status !== "string"){
-validate18.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate18.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/status/type",keyword:"type",params:{type: schema23.properties.status.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -854,9 +878,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.errorMessage !== undefined){
+let data2 = data.errorMessage;
 const _errs6 = errors;
-if(typeof data.errorMessage !== "string"){
-validate18.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data2 !== "string") && (data2 !== null)){
+validate18.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/errorMessage/type",keyword:"type",params:{type: schema23.properties.errorMessage.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -868,6 +893,10 @@ if(valid1){
 if(data.data !== undefined){
 let data3 = data.data;
 const _errs8 = errors;
+if(((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (typeof data3 !== "string")) && (data3 !== null)){
+validate18.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/type",keyword:"type",params:{type: schema23.properties.data.type},message:"must be object,string,null"}];
+return false;
+}
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.success !== undefined){
@@ -877,10 +906,6 @@ return false;
 }
 }
 }
-else {
-validate18.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 var valid1 = _errs8 === errors;
 }
@@ -889,9 +914,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.message !== undefined){
+let data5 = data.message;
 const _errs12 = errors;
-if(typeof data.message !== "string"){
-validate18.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data5 !== "string") && (data5 !== null)){
+validate18.errors = [{instancePath:instancePath+"/message",schemaPath:"open-defs#/$defs/OtcRechargeCancelResponse/properties/message/type",keyword:"type",params:{type: schema23.properties.message.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs12 === errors;

@@ -44,15 +44,15 @@ export interface components {
             /** @description SUCCESS or FAIL. */
             status: string;
             /** @description Error code. */
-            code: string;
+            code: string | null;
             /** @description Closing result. */
             data?: {
                 result?: string;
-            } | null;
+            } | string | null;
             /** @description Error information. */
-            errorMessage?: string;
+            errorMessage?: string | null;
             /** @description Error label, e.g. ORDER_NOT_EXIST. */
-            label?: string;
+            label?: string | null;
         };
     };
     responses: never;

@@ -146,7 +146,7 @@ return errors === 0;
 
 const validateCloseOrderResponse200Raw = validate12;
 const schema14 = {"$id":"validateCloseOrderResponse200","$ref":"open-defs#/$defs/CloseOrderResponse"};
-const schema16 = {"type":"object","properties":{"status":{"type":"string"},"code":{"type":"string"},"data":{"type":["object","null"],"properties":{"result":{"type":"string"}}},"errorMessage":{"type":"string"},"label":{"type":"string"}},"required":["status","code"]};
+const schema16 = {"type":"object","properties":{"status":{"type":"string"},"code":{"type":["string","null"]},"data":{"type":["object","string","null"],"properties":{"result":{"type":"string"}}},"errorMessage":{"type":["string","null"]},"label":{"type":["string","null"]}},"required":["status","code"]};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="validateCloseOrderResponse200" */;
@@ -174,9 +174,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.code !== undefined){
+let data1 = data.code;
 const _errs4 = errors;
-if(typeof data.code !== "string"){
-validate12.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate12.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/code/type",keyword:"type",params:{type: schema16.properties.code.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -188,8 +189,8 @@ if(valid1){
 if(data.data !== undefined){
 let data2 = data.data;
 const _errs6 = errors;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,null"}];
+if(((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (typeof data2 !== "string")) && (data2 !== null)){
+validate12.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/data/type",keyword:"type",params:{type: schema16.properties.data.type},message:"must be object,string,null"}];
 return false;
 }
 if(errors === _errs6){
@@ -209,9 +210,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.errorMessage !== undefined){
+let data4 = data.errorMessage;
 const _errs10 = errors;
-if(typeof data.errorMessage !== "string"){
-validate12.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data4 !== "string") && (data4 !== null)){
+validate12.errors = [{instancePath:instancePath+"/errorMessage",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/errorMessage/type",keyword:"type",params:{type: schema16.properties.errorMessage.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -221,9 +223,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data.label !== undefined){
+let data5 = data.label;
 const _errs12 = errors;
-if(typeof data.label !== "string"){
-validate12.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data5 !== "string") && (data5 !== null)){
+validate12.errors = [{instancePath:instancePath+"/label",schemaPath:"open-defs#/$defs/CloseOrderResponse/properties/label/type",keyword:"type",params:{type: schema16.properties.label.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs12 === errors;

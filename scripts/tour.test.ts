@@ -28,7 +28,7 @@ describe("the npm start tour", () => {
       ["gatepay", "cancelRecharge", "rejected 400204"],
       ["daxpay", "cancel", "cancelled"],
       ["daxpay", "cancel", "rejected 1"],
-      ["daxpay", "cancel", "rejected 20041"],
+      ["daxpay", "cancel", "rejected 1"],
       ["payermax", "cancel", "PENDING"],
       ["payermax", "cancel", "SUCCESS"],
       ["payermax", "cancel", "FAILED"],
@@ -89,7 +89,7 @@ describe("npm start -- --keep", () => {
         }
       }
       const info = JSON.parse((sandboxLine ?? "").slice("sandbox: ".length));
-      expect(Object.keys(info)).toEqual(["url", "gatepay", "daxpay", "payermax"]);
+      expect(Object.keys(info)).toEqual(["url", "gatepay", "daxpay", "payermax", "payermaxBase64"]);
       expect(Object.keys(info.gatepay).sort()).toEqual(["clientId", "merchantId", "secret"]);
       expect(Object.keys(info.daxpay).sort()).toEqual(["secret", "signType"]);
       expect(Object.keys(info.payermax).sort()).toEqual([
@@ -98,6 +98,9 @@ describe("npm start -- --keep", () => {
         "platformPublicKey",
         "privateKey",
       ]);
+      // The same keys as bare Base64 DER (PKCS#8 private, SPKI public).
+      expect(Object.keys(info.payermaxBase64).sort()).toEqual(["platformPublicKey", "privateKey"]);
+      expect(info.payermaxBase64.privateKey).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
       const response = await fetch(`${info.url}/no/such/path`, { method: "POST" });
       expect(response.status).toBe(404);
     } finally {

@@ -18,6 +18,7 @@ import {
 import { createDaxPayClient } from "./daxpay/client.js";
 import { signDaxPay } from "./daxpay/sign.js";
 import { createGatePayClient } from "./gatepay/client.js";
+import { signGatePay } from "./gatepay/sign.js";
 import { createPayerMaxClient } from "./payermax/client.js";
 import { signPayerMax } from "./payermax/sign.js";
 import { TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./payermax/test-keys.js";
@@ -77,10 +78,10 @@ function pmxAccepted(status: string, extra: Record<string, unknown> = {}) {
 }
 
 describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
-  /** Cancels deposit 71347515709194240 through cancelOrder, GatePay answering `answer`. */
-  const cancelDeposit = (answer: unknown) =>
+  /** Cancels deposit 71347515709194240 through cancelOrder, GatePay answering `answer` with `status`. */
+  const cancelDeposit = (answer: unknown, status = 200) =>
     cancelOrder(
-      { gatepay: gatepay(answerJson(200, answer)).client },
+      { gatepay: gatepay(answerJson(status, answer)).client },
       { provider: "gatepay", orderId: "71347515709194240" },
     );
 
@@ -89,7 +90,7 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
     const { client, sent } = gatepay(answerJson(200, answer));
     await expect(
       cancelOrder({ gatepay: client }, { provider: "gatepay", orderId: "71347515709194240" }),
-    ).resolves.toStrictEqual({ provider: "gatepay", outcome: "cancelled", raw: answer });
+    ).resolves.toStrictEqual({ provider: "gatepay", outcome: "cancelled", verified: false, raw: answer });
     expect(sent[0]?.url).toBe("https://openplatform.gateapi.io/open/otc/api/recharge/cancel");
     expect(sent[0]?.body).toBe('{"orderId":"71347515709194240"}');
   });
@@ -104,6 +105,7 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
     await expect(cancelDeposit(answer)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "rejected",
+      verified: false,
       raw: answer,
       providerCode: "400204",
       providerMessage: "order already paid",
@@ -115,10 +117,25 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
     await expect(cancelDeposit(answer)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "rejected",
+      verified: false,
       raw: answer,
       providerCode: "000000",
       providerMessage: "data.success is false",
     });
+  });
+
+  it("throws a request-level refusal that carries data.success false: HTTP 500 300000, HTTP 400 400002 (issue 13, input 4)", async () => {
+    for (const [status, code] of [
+      [500, "300000"],
+      [400, "400002"],
+    ] as const) {
+      const answer = { code, status: "FAIL", errorMessage: "refused", data: { success: false } };
+      await expect(cancelDeposit(answer, status)).rejects.toMatchObject({
+        type: "provider_rejected",
+        providerCode: code,
+        status,
+      });
+    }
   });
 
   it("is 'unknown' when GatePay answers success without saying whether the deposit was cancelled", async () => {
@@ -126,6 +143,8 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
     await expect(cancelDeposit(answer)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "unknown",
+      reason: "unknown_status",
+      verified: false,
       raw: answer,
       providerCode: "000000",
     });
@@ -134,13 +153,46 @@ describe("cancelOrder at GatePay OTC (cancelRecharge, by orderId)", () => {
 
 describe("cancelOrder at GatePay (closeOrder)", () => {
   const closed = { status: "SUCCESS", code: "000000", errorMessage: "", data: { result: "SUCCESS" } };
+  const close = (answer: unknown, status = 200) =>
+    cancelOrder(
+      { gatepay: gatepay(answerJson(status, answer)).client },
+      { provider: "gatepay", merchantTradeNo: "M1" },
+    );
 
   it("is 'cancelled' when the close succeeds, with GatePay's answer as raw", async () => {
     const { client, sent } = gatepay(answerJson(200, closed));
     await expect(
       cancelOrder({ gatepay: client }, { provider: "gatepay", merchantTradeNo: "M1" }),
-    ).resolves.toStrictEqual({ provider: "gatepay", outcome: "cancelled", raw: closed });
+    ).resolves.toStrictEqual({ provider: "gatepay", outcome: "cancelled", verified: false, raw: closed });
     expect(sent[0]?.body).toBe('{"merchantTradeNo":"M1"}');
+  });
+
+  it("is 'cancelled' for the envelope GatePay's authentication page shows, with null code, label and errorMessage (issue 17, input 1)", async () => {
+    const answer = {
+      status: "SUCCESS",
+      code: null,
+      label: null,
+      errorMessage: null,
+      data: { result: "SUCCESS" },
+    };
+    await expect(close(answer)).resolves.toStrictEqual({
+      provider: "gatepay",
+      outcome: "cancelled",
+      verified: false,
+      raw: answer,
+    });
+  });
+
+  it("is 'rejected' 400202 for GatePay's failure with data as an empty string (issue 17, input 1)", async () => {
+    const answer = { status: "FAIL", code: "400202", errorMessage: "order not exist", data: "" };
+    await expect(close(answer)).resolves.toStrictEqual({
+      provider: "gatepay",
+      outcome: "rejected",
+      verified: false,
+      raw: answer,
+      providerCode: "400202",
+      providerMessage: "order not exist",
+    });
   });
 
   it("is 'cancelled' when the order was already closed (400204 ORDER_CLOSED)", async () => {
@@ -153,11 +205,7 @@ describe("cancelOrder at GatePay (closeOrder)", () => {
     const { client } = gatepay(answerJson(200, answer));
     await expect(
       cancelOrder({ gatepay: client }, { provider: "gatepay", prepayId: "P1" }),
-    ).resolves.toStrictEqual({
-      provider: "gatepay",
-      outcome: "cancelled",
-      raw: answer,
-    });
+    ).resolves.toStrictEqual({ provider: "gatepay", outcome: "cancelled", verified: false, raw: answer });
   });
 
   it("is 'rejected' for a paid order (400204 ORDER_PAID) and an unknown one (400202)", async () => {
@@ -167,14 +215,10 @@ describe("cancelOrder at GatePay (closeOrder)", () => {
       label: "ORDER_PAID",
       errorMessage: "order status incorrect",
     };
-    await expect(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(200, paid)).client },
-        { provider: "gatepay", merchantTradeNo: "M1" },
-      ),
-    ).resolves.toStrictEqual({
+    await expect(close(paid)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "rejected",
+      verified: false,
       raw: paid,
       providerCode: "400204",
       providerMessage: "order status incorrect",
@@ -185,135 +229,180 @@ describe("cancelOrder at GatePay (closeOrder)", () => {
       label: "ORDER_NOT_EXIST",
       errorMessage: "order not exist",
     };
-    await expect(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(200, missing)).client },
-        { provider: "gatepay", merchantTradeNo: "M1" },
-      ),
-    ).resolves.toMatchObject({ outcome: "rejected", providerCode: "400202" });
+    await expect(close(missing)).resolves.toMatchObject({ outcome: "rejected", providerCode: "400202" });
+  });
+
+  it("throws an order code that arrives with HTTP 4xx or 5xx: only a 200 business answer is about the order", async () => {
+    const missing = { status: "FAIL", code: "400202", errorMessage: "order not exist" };
+    await expect(close(missing, 400)).rejects.toMatchObject({
+      type: "provider_rejected",
+      providerCode: "400202",
+    });
+  });
+
+  it("does not read 'ſuccess' (U+017F) as success: envelope words compare ASCII-case-insensitively only (issue 13, input 8)", async () => {
+    const answer = { ...closed, status: "ſuccess" };
+    await expect(close(answer)).rejects.toMatchObject({ type: "provider_rejected", providerCode: "000000" });
+    await expect(close({ ...closed, status: "success" })).resolves.toMatchObject({ outcome: "cancelled" });
   });
 
   it("is 'unknown' for a success whose data.result it does not know", async () => {
     const answer = { ...closed, data: { result: "PROCESSING" } };
-    await expect(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(200, answer)).client },
-        { provider: "gatepay", merchantTradeNo: "M1" },
-      ),
-    ).resolves.toStrictEqual({
+    await expect(close(answer)).resolves.toStrictEqual({
       provider: "gatepay",
       outcome: "unknown",
+      reason: "unknown_status",
+      verified: false,
       raw: answer,
       providerCode: "PROCESSING",
     });
   });
 
+  it("says 'verified' when GatePay signed the answer and it was required", async () => {
+    const text = JSON.stringify(closed);
+    const timestamp = "1700000000000";
+    const signature = signGatePay({ secret: "s", timestamp, nonce: "srv1", body: text });
+    const { fetch } = scriptedFetch(
+      answerText(200, text, {
+        "X-GatePay-Timestamp": timestamp,
+        "X-GatePay-Nonce": "srv1",
+        "X-GatePay-Signature": signature,
+      }),
+    );
+    const client = createGatePayClient({
+      clientId: "c",
+      secret: "s",
+      fetch,
+      responseSignatures: "required",
+      ...common,
+    });
+    await expect(
+      cancelOrder({ gatepay: client }, { provider: "gatepay", merchantTradeNo: "M1" }),
+    ).resolves.toStrictEqual({ provider: "gatepay", outcome: "cancelled", verified: true, raw: closed });
+  });
+
   it("throws a rejection of the request itself (400002 signature) and a clock rejection (400003)", async () => {
     const signature = { status: "FAIL", code: "400002", errorMessage: "signature verification failed" };
-    const first = await rejectionOf(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(400, signature)).client },
-        { provider: "gatepay", prepayId: "P1" },
-      ),
-    );
-    expect(first).toBeInstanceOf(ProviderRejectedError);
+    expect(await rejectionOf(close(signature))).toBeInstanceOf(ProviderRejectedError);
     const clock = { status: "FAIL", code: "400003", errorMessage: "request timestamp timed out" };
-    const second = await rejectionOf(
-      cancelOrder(
-        { gatepay: gatepay(answerJson(400, clock)).client },
-        { provider: "gatepay", prepayId: "P1" },
-      ),
-    );
-    expect(second).toBeInstanceOf(ClockSkewError);
+    expect(await rejectionOf(close(clock))).toBeInstanceOf(ClockSkewError);
   });
 });
 
 describe("cancelOrder at DaxPay", () => {
-  it("is 'cancelled' for data.code 0 and for 20042 (trade closed)", async () => {
-    const cancelled = daxHandled({ code: 0, resTime: 1 });
-    await expect(
-      cancelOrder(
-        { daxpay: daxpay(answerJson(200, cancelled)).client },
-        { provider: "daxpay", orderNo: "O1" },
-      ),
-    ).resolves.toStrictEqual({ provider: "daxpay", outcome: "cancelled", raw: cancelled });
-    const closed = { code: 20042, msg: "交易已关闭", traceId: "T1" };
-    await expect(
-      cancelOrder({ daxpay: daxpay(answerJson(200, closed)).client }, { provider: "daxpay", orderNo: "O1" }),
-    ).resolves.toStrictEqual({ provider: "daxpay", outcome: "cancelled", raw: closed });
-  });
+  const RES_TIME = 1_700_000_000;
+  const cancelAt = (...answers: Answer[]) =>
+    cancelOrder({ daxpay: daxpay(...answers).client }, { provider: "daxpay", orderNo: "O1" });
 
-  it("is 'rejected' for data.code 1 with DaxPay's reason, and for 20041 (trade does not exist)", async () => {
-    const paid = daxHandled({ code: 1, msg: "订单已支付，无法撤销", resTime: 1 });
-    await expect(
-      cancelOrder({ daxpay: daxpay(answerJson(200, paid)).client }, { provider: "daxpay", bizOrderNo: "P1" }),
-    ).resolves.toStrictEqual({
+  it("is 'cancelled' for a signed data.code 0", async () => {
+    const cancelled = daxHandled({ code: 0, resTime: RES_TIME });
+    await expect(cancelAt(answerJson(200, cancelled))).resolves.toStrictEqual({
       provider: "daxpay",
-      outcome: "rejected",
-      raw: paid,
-      providerCode: "1",
-      providerMessage: "订单已支付，无法撤销",
+      outcome: "cancelled",
+      verified: true,
+      // resTime is int64: delivered as its exact decimal text.
+      raw: { ...cancelled, data: { ...cancelled.data, resTime: String(RES_TIME) } },
     });
-    const missing = { code: 20041, msg: "交易不存在", traceId: "T1" };
-    await expect(
-      cancelOrder({ daxpay: daxpay(answerJson(200, missing)).client }, { provider: "daxpay", orderNo: "O1" }),
-    ).resolves.toMatchObject({ outcome: "rejected", providerCode: "20041" });
   });
 
-  it("is 'rejected' for 20043 (processing) and 20044 (trade status error)", async () => {
-    for (const code of [20043, 20044]) {
-      const answer = { code, msg: "撤销失败", traceId: "T1" };
-      await expect(
-        cancelOrder(
-          { daxpay: daxpay(answerJson(200, answer)).client },
-          { provider: "daxpay", orderNo: "O1" },
-        ),
-      ).resolves.toStrictEqual({
+  it("is 'rejected' for each signed data.code 1 the 2.0.8 server sends on a first attempt", async () => {
+    for (const message of ["支付订单不存在", "订单不是支付中, 无法进行撤销订单", "撤销订单失败"]) {
+      const refused = daxHandled({ code: 1, msg: message, resTime: RES_TIME });
+      await expect(cancelAt(answerJson(200, refused))).resolves.toMatchObject({
         provider: "daxpay",
         outcome: "rejected",
-        raw: answer,
-        providerCode: String(code),
-        providerMessage: "撤销失败",
+        verified: true,
+        providerCode: "1",
+        providerMessage: message,
       });
     }
   });
 
-  it("is 'unknown' for a signed data.code it does not know", async () => {
-    const answer = daxHandled({ code: 7, resTime: 1 });
+  it("is 'unknown', possibly already cancelled, when a retry after a lost answer is told 'not in progress' (issue 17, input 4)", async () => {
+    const notInProgress = daxHandled({ code: 1, msg: "订单不是支付中, 无法进行撤销订单", resTime: RES_TIME });
+    const { fetch, sent } = scriptedFetch(hang(), answerJson(200, notInProgress));
+    const client = createDaxPayClient({
+      baseUrl: "http://127.0.0.1:9000",
+      secret: "123456",
+      fetch,
+      now: common.now,
+      timeoutMs: 20,
+      retry: { retries: 1, baseDelayMs: 0 },
+    });
     await expect(
-      cancelOrder({ daxpay: daxpay(answerJson(200, answer)).client }, { provider: "daxpay", orderNo: "O1" }),
-    ).resolves.toStrictEqual({ provider: "daxpay", outcome: "unknown", raw: answer, providerCode: "7" });
+      cancelOrder({ daxpay: client }, { provider: "daxpay", orderNo: "O1" }),
+    ).resolves.toMatchObject({
+      provider: "daxpay",
+      outcome: "unknown",
+      reason: "possibly_already_cancelled",
+      verified: true,
+      providerCode: "1",
+    });
+    expect(sent).toHaveLength(2);
   });
 
-  it("throws 20052 (our signature refused): it says nothing about the order", async () => {
-    const error = await rejectionOf(
-      cancelOrder(
-        { daxpay: daxpay(answerJson(200, { code: 20052, msg: "验签失败" })).client },
-        { provider: "daxpay", orderNo: "O1" },
-      ),
-    );
-    expect(error).toMatchObject({ type: "provider_rejected", providerCode: "20052" });
+  it("is 'pending' for 10007: a cancel of this order is already in progress", async () => {
+    const busy = { msg: "支付订单已在撤销中，请勿重复发起", code: 10007, data: null, traceId: "T1" };
+    await expect(cancelAt(answerJson(200, busy))).resolves.toStrictEqual({
+      provider: "daxpay",
+      outcome: "pending",
+      reason: "in_progress",
+      verified: false,
+      raw: busy,
+      providerCode: "10007",
+    });
+  });
+
+  it("is 'unknown' for a signed data.code it does not know", async () => {
+    const answer = daxHandled({ code: 7, resTime: RES_TIME });
+    await expect(cancelAt(answerJson(200, answer))).resolves.toMatchObject({
+      provider: "daxpay",
+      outcome: "unknown",
+      reason: "unknown_status",
+      verified: true,
+      providerCode: "7",
+    });
+  });
+
+  it("throws unsigned gateway codes, which say nothing about the order: 20052, 10006, and the SDK's 20041/20042", async () => {
+    for (const [code, msg] of [
+      [20052, "验签失败"],
+      [10006, "验证参数错误\n商户支付订单号不可超过100位\n"],
+      [20041, "交易不存在"],
+      [20042, "交易已关闭"],
+    ] as const) {
+      const error = await rejectionOf(cancelAt(answerJson(200, { code, msg, traceId: "T1" })));
+      expect(error).toMatchObject({ type: "provider_rejected", providerCode: String(code), verified: false });
+    }
+  });
+
+  it("throws a signed data.code 0 whose resTime is stale: a replayed 'cancelled' (issue 13, input 2)", async () => {
+    const replayed = daxHandled({ code: 0, resTime: 0 });
+    await expect(cancelAt(answerJson(200, replayed))).rejects.toMatchObject({
+      type: "signature",
+      reason: "stale",
+    });
   });
 });
 
 describe("cancelOrder at PayerMax", () => {
   const order = { provider: "payermax", requestId: "R1", outTradeNo: "P1" } as const;
+  const cancelWith = (answer: Answer) => cancelOrder({ payermax: payermax(answer).client }, order);
 
   it("maps SUCCESS to 'cancelled' and PENDING to 'pending'", async () => {
     const success = pmxAccepted("SUCCESS");
-    await expect(
-      cancelOrder({ payermax: payermax(pmxSigned(success)).client }, order),
-    ).resolves.toStrictEqual({
+    await expect(cancelWith(pmxSigned(success))).resolves.toStrictEqual({
       provider: "payermax",
       outcome: "cancelled",
+      verified: true,
       raw: success,
     });
     const pending = pmxAccepted("PENDING");
-    await expect(
-      cancelOrder({ payermax: payermax(pmxSigned(pending)).client }, order),
-    ).resolves.toStrictEqual({
+    await expect(cancelWith(pmxSigned(pending))).resolves.toStrictEqual({
       provider: "payermax",
       outcome: "pending",
+      reason: "in_progress",
+      verified: true,
       raw: pending,
     });
   });
@@ -323,63 +412,63 @@ describe("cancelOrder at PayerMax", () => {
       errorCode: "ORDER_STATUS_INVALID",
       errorMsg: "order already captured",
     });
-    await expect(cancelOrder({ payermax: payermax(pmxSigned(failed)).client }, order)).resolves.toStrictEqual(
-      {
-        provider: "payermax",
-        outcome: "rejected",
-        raw: failed,
-        providerCode: "ORDER_STATUS_INVALID",
-        providerMessage: "order already captured",
-      },
-    );
+    await expect(cancelWith(pmxSigned(failed))).resolves.toStrictEqual({
+      provider: "payermax",
+      outcome: "rejected",
+      verified: true,
+      raw: failed,
+      providerCode: "ORDER_STATUS_INVALID",
+      providerMessage: "order already captured",
+    });
   });
 
   it("maps a status the spec does not list to 'unknown'", async () => {
     const answer = pmxAccepted("REVERSED");
-    await expect(cancelOrder({ payermax: payermax(pmxSigned(answer)).client }, order)).resolves.toStrictEqual(
-      {
+    await expect(cancelWith(pmxSigned(answer))).resolves.toStrictEqual({
+      provider: "payermax",
+      outcome: "unknown",
+      reason: "unknown_status",
+      verified: true,
+      raw: answer,
+      providerCode: "REVERSED",
+    });
+  });
+
+  it("maps a signed PARAMS_INVALID (unknown outTradeNo) and PAYMENT_REJECTED to 'rejected'", async () => {
+    for (const [code, msg] of [
+      ["PARAMS_INVALID", "outTradeNo not found"],
+      ["PAYMENT_REJECTED", "order cannot be cancelled"],
+    ]) {
+      const answer = { code, msg };
+      await expect(cancelWith(pmxSigned(answer))).resolves.toStrictEqual({
+        provider: "payermax",
+        outcome: "rejected",
+        verified: true,
+        raw: answer,
+        providerCode: code,
+        providerMessage: msg,
+      });
+    }
+  });
+
+  it("reports the same refusals unsigned as 'unknown', unverified: anyone on the path could have written them (issue 13, input 3)", async () => {
+    for (const code of ["PARAMS_INVALID", "PAYMENT_REJECTED"]) {
+      const answer = { code, msg: "refused" };
+      await expect(cancelWith(answerJson(200, answer))).resolves.toStrictEqual({
         provider: "payermax",
         outcome: "unknown",
+        reason: "unverified",
+        verified: false,
         raw: answer,
-        providerCode: "REVERSED",
-      },
-    );
-  });
-
-  it("maps PARAMS_INVALID (unknown outTradeNo) to 'rejected'", async () => {
-    const answer = { code: "PARAMS_INVALID", msg: "outTradeNo not found" };
-    await expect(cancelOrder({ payermax: payermax(pmxSigned(answer)).client }, order)).resolves.toStrictEqual(
-      {
-        provider: "payermax",
-        outcome: "rejected",
-        raw: answer,
-        providerCode: "PARAMS_INVALID",
-        providerMessage: "outTradeNo not found",
-      },
-    );
-  });
-
-  it("maps PAYMENT_REJECTED to 'rejected'", async () => {
-    const answer = { code: "PAYMENT_REJECTED", msg: "order cannot be cancelled" };
-    await expect(cancelOrder({ payermax: payermax(pmxSigned(answer)).client }, order)).resolves.toStrictEqual(
-      {
-        provider: "payermax",
-        outcome: "rejected",
-        raw: answer,
-        providerCode: "PAYMENT_REJECTED",
-        providerMessage: "order cannot be cancelled",
-      },
-    );
+        providerCode: code,
+      });
+    }
   });
 
   it("throws SIGN_VERIFY_FAILED, and an unsigned APPLY_SUCCESS", async () => {
     const refused = { code: "SIGN_VERIFY_FAILED", msg: "sign verify failed" };
-    await expect(
-      cancelOrder({ payermax: payermax(pmxSigned(refused)).client }, order),
-    ).rejects.toBeInstanceOf(ProviderRejectedError);
-    await expect(
-      cancelOrder({ payermax: payermax(answerJson(200, pmxAccepted("SUCCESS"))).client }, order),
-    ).rejects.toBeInstanceOf(SignatureError);
+    await expect(cancelWith(pmxSigned(refused))).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(cancelWith(answerJson(200, pmxAccepted("SUCCESS")))).rejects.toBeInstanceOf(SignatureError);
   });
 
   it("throws a timeout: whether the order was cancelled is not known", async () => {
@@ -398,7 +487,7 @@ describe("cancelOrder at PayerMax", () => {
 
 describe("cancelOrder input", () => {
   it("calls only the client of the order's provider", async () => {
-    const dax = daxpay(answerJson(200, daxHandled({ code: 0, resTime: 1 })));
+    const dax = daxpay(answerJson(200, daxHandled({ code: 0, resTime: 1_700_000_000 })));
     const gate = gatepay(answerJson(200, {}));
     await cancelOrder({ daxpay: dax.client, gatepay: gate.client }, { provider: "daxpay", orderNo: "O1" });
     expect(dax.sent).toHaveLength(1);

@@ -121,8 +121,10 @@ describe("public exports", () => {
     expect(providers(reached("src/gatepay/index.ts"))).toStrictEqual(new Set(["gatepay"]));
     expect(providers(reached("src/daxpay/index.ts"))).toStrictEqual(new Set(["daxpay"]));
     expect(providers(reached("src/payermax/index.ts"))).toStrictEqual(new Set(["payermax"]));
-    // cancelOrder only imports the clients' types, so it loads no provider either.
-    expect(providers(reached("src/cancel.ts"))).toStrictEqual(new Set());
+    // cancelOrder imports the clients' types and the providers' codes (leaf modules), no client code.
+    expect(
+      reached("src/cancel.ts").filter((file) => /^(src|generated)\/(gatepay|daxpay|payermax)/.test(file)),
+    ).toStrictEqual(["src/daxpay/codes.ts", "src/gatepay/codes.ts", "src/payermax/codes.ts"]);
     expect(reached("src/gatepay/index.ts")).toContain("generated/gatepay-otc.validators.ts");
   });
 });
@@ -209,7 +211,7 @@ describe("no secret leaks", () => {
     for (const [name, client] of Object.entries(all)) {
       for (const view of views(client)) assertClean(`${name} client`, view);
     }
-    expect(JSON.stringify(all.gatepay)).toBe('{"provider":"gatepay","raw":{"payments":{},"otc":{}}}');
+    expect(JSON.stringify(all.gatepay)).toBe('{"provider":"gatepay","openapi":{"payments":{},"otc":{}}}');
     const bareKeyClient = root.createPayerMaxClient({
       appId: "app",
       privateKey: TEST_PRIVATE_KEY_BASE64,

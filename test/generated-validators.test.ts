@@ -113,10 +113,15 @@ describe("DaxPay cancel validators", () => {
     });
   });
 
-  it("count maxLength in characters, as JSON Schema does", () => {
-    expect(daxpay.validateCancelRequest({ orderNo: "😀".repeat(32), reqTime: 1 })).toBe(true);
-    expect(firstIssue(daxpay.validateCancelRequest, { orderNo: "😀".repeat(33), reqTime: 1 })).toEqual({
+  it("count maxLength in UTF-16 code units, as the server's @Size does (an emoji is two)", () => {
+    expect(daxpay.validateCancelRequest({ orderNo: "😀".repeat(16), reqTime: 1 })).toBe(true);
+    expect(firstIssue(daxpay.validateCancelRequest, { orderNo: `${"😀".repeat(16)}x`, reqTime: 1 })).toEqual({
       path: "/orderNo",
+      keyword: "maxLength",
+    });
+    expect(daxpay.validateCancelRequest({ bizOrderNo: "😀".repeat(50), reqTime: 1 })).toBe(true);
+    expect(firstIssue(daxpay.validateCancelRequest, { bizOrderNo: "😀".repeat(51), reqTime: 1 })).toEqual({
+      path: "/bizOrderNo",
       keyword: "maxLength",
     });
   });

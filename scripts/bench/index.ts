@@ -1,7 +1,8 @@
-// npm run bench: client overhead against raw fetch, signing cost, codegen scaling, bundle size and
-// sandbox throughput (issue 9). Prints readable tables; `--json` prints one JSON object on stdout and
-// everything else on stderr. `--only signing,bundle` runs some sections; `--readme` also rewrites the
-// figures table in README.md ("Performance") from the same result object.
+// npm run bench: payclients against the node:http limit, raw fetch and its peers on Node 20 and 24
+// (issue 12), signing cost, codegen scaling, bundle size and sandbox throughput (issue 9). Prints
+// readable tables; `--json` prints one JSON object on stdout and everything else on stderr.
+// `--only signing,bundle` runs some sections; `--readme` also rewrites the figures table in README.md
+// ("Performance") from the same result object.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { benchBundle } from "./bundle.js";
@@ -10,7 +11,7 @@ import { writeReadmeTable } from "./lib/markdown.js";
 import { renderText } from "./lib/render.js";
 import type { BenchResult, SectionName } from "./lib/result.js";
 import { SECTION_NAMES } from "./lib/result.js";
-import { benchOverhead } from "./overhead.js";
+import { benchPeers } from "./peers.js";
 import { benchSandbox } from "./sandbox.js";
 import { benchSigning } from "./signing.js";
 
@@ -47,7 +48,7 @@ const result: BenchResult = {
     cpuModel: cpus()[0]?.model ?? "unknown",
     date: new Date().toISOString(),
   },
-  overhead: null,
+  peers: null,
   signing: null,
   codegen: null,
   bundle: null,
@@ -67,7 +68,7 @@ async function timed<T>(name: SectionName, run: () => Promise<T>): Promise<T> {
 if (selected.has("signing")) result.signing = await timed("signing", () => benchSigning(log));
 if (selected.has("bundle")) result.bundle = await timed("bundle", () => benchBundle(log));
 if (selected.has("codegen")) result.codegen = await timed("codegen", () => benchCodegen(log));
-if (selected.has("overhead")) result.overhead = await timed("overhead", () => benchOverhead(log));
+if (selected.has("peers")) result.peers = await timed("peers", () => benchPeers(log));
 if (selected.has("sandbox")) result.sandbox = await timed("sandbox", () => benchSandbox(log));
 result.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
 

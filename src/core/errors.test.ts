@@ -101,6 +101,7 @@ describe("ProviderRejectedError", () => {
       traceId: "trace-1",
       providerCode: "400204",
       providerMessage: "order status incorrect",
+      verified: false,
     });
   });
 
@@ -111,7 +112,39 @@ describe("ProviderRejectedError", () => {
       raw: {},
     });
     expect(hostile.message).toBe("rejected by provider: X a\\nFAKE LOG LINE");
-    expect(hostile.providerMessage).toBe("a\nFAKE LOG LINE");
+    // The field is escaped the same way (issue 13, input 6); the exact text stays in `raw`.
+    expect(hostile.providerMessage).toBe("a\\nFAKE LOG LINE");
+  });
+
+  it("bounds and escapes server text the same way in every field: providerMessage, trace id (issue 13, input 6)", () => {
+    const forged = new ProviderRejectedError({
+      providerCode: "1",
+      providerMessage: "x".repeat(600),
+      traceId: "t1\r\n2026-01-01 INFO ORDER-9 captured",
+      raw: { msg: "x".repeat(600) },
+    });
+    expect(forged.traceId).toBe("t1\\r\\n2026-01-01 INFO ORDER-9 captured");
+    expect(forged.providerMessage).toHaveLength(500);
+    expect(forged.providerMessage.endsWith("…")).toBe(true);
+    const huge = new ProviderRejectedError({
+      providerCode: "1",
+      providerMessage: "",
+      traceId: "t".repeat(500_000),
+      raw: {},
+    });
+    expect(huge.traceId).toBe(`${"t".repeat(127)}…`);
+    expect(JSON.stringify(huge.toJSON())).not.toContain("t".repeat(200));
+  });
+
+  it("adds an English gloss after the provider's own words", () => {
+    const glossed = new ProviderRejectedError({
+      providerCode: "20052",
+      providerMessage: "验签失败",
+      gloss: "signature verification failed",
+      raw: {},
+    });
+    expect(glossed.message).toBe("rejected by provider: 20052 验签失败 (signature verification failed)");
+    expect(glossed.providerMessage).toBe("验签失败");
   });
 
   it("omits an empty provider message from its message", () => {
@@ -168,6 +201,7 @@ describe("ClockSkewError", () => {
       operation: "cancel",
       providerCode: "10006",
       providerMessage: "expired",
+      verified: false,
       estimatedOffsetMs: 5000,
     });
   });

@@ -83,3 +83,21 @@ describe("requestEvent and responseEvent", () => {
     });
   });
 });
+
+describe("server text in hook events (issue 13, input 6)", () => {
+  it("escapes and bounds a trace id exactly as errors do, so a hook can log it as it is", () => {
+    const event = responseEvent({
+      provider: "daxpay",
+      operation: "cancel",
+      method: "POST",
+      path: "/unipay/cancel",
+      attempt: 1,
+      status: 200,
+      elapsedMs: 3,
+      traceId: "t1\r\n2026-01-01 INFO ORDER-9 captured",
+    });
+    expect(event.traceId).toBe("t1\\r\\n2026-01-01 INFO ORDER-9 captured");
+    const long = responseEvent({ ...event, traceId: "t".repeat(500_000) });
+    expect(long.traceId).toBe(`${"t".repeat(127)}…`);
+  });
+});

@@ -9,12 +9,8 @@
 
 import { parse as parseLossless } from "lossless-json";
 import type { RawExchange } from "./call.js";
-import {
-  type ErrorContext,
-  ProviderUnavailableError,
-  parseRetryAfterMs,
-  UnexpectedResponseError,
-} from "./errors.js";
+import type { ErrorContext } from "./errors.js";
+import { notProviderJson } from "./response.js";
 
 /** The parsed answer: `value` for the code (int64 exact), `forSchema` for the spec's validator. */
 export interface ExactJson {
@@ -53,22 +49,8 @@ export function parseJsonExact(
     const forSchema: unknown = JSON.parse(exchange.text);
     for (const path of int64Paths) int64ToString(value, path.split("."));
     return { value, forSchema };
-  } catch (error) {
-    if (exchange.status >= 500) {
-      throw new ProviderUnavailableError({
-        ...ctx,
-        status: exchange.status,
-        retryAfterMs: parseRetryAfterMs(exchange.headers.get("retry-after"), nowMs),
-        body: exchange.text,
-      });
-    }
-    throw new UnexpectedResponseError({
-      ...ctx,
-      status: exchange.status,
-      reason: "not_json",
-      detail: error instanceof SyntaxError || error instanceof Error ? "invalid JSON" : undefined,
-      body: exchange.text,
-    });
+  } catch {
+    throw notProviderJson(exchange, ctx, nowMs, "not_json", "invalid JSON");
   }
 }
 

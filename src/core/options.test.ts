@@ -60,7 +60,8 @@ describe("resolveCommonOptions", () => {
       onResponse,
       maxResponseBytes: 4096,
     });
-    expect(resolved).toStrictEqual({
+    const { transport, ...rest } = resolved;
+    expect(rest).toStrictEqual({
       fetch,
       now,
       nonce,
@@ -69,6 +70,29 @@ describe("resolveCommonOptions", () => {
       hooks: { onRequest, onResponse },
       maxResponseBytes: 4096,
     });
+    expect(typeof transport).toBe("function");
+  });
+
+  it("sends through the given fetch when there is one, and over node:http otherwise", async () => {
+    const fetch = vi.fn(async () => new Response('{"ok":true}', { status: 200 }));
+    const viaFetch = resolveCommonOptions({ fetch });
+    const answer = await viaFetch.transport(
+      { url: "http://127.0.0.1:1/x", headers: {}, body: "{}" },
+      { timeoutMs: 1000, maxResponseBytes: 100, attempt: 1 },
+    );
+    expect(answer.text).toBe('{"ok":true}');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    // Without fetch, nothing is called through the global fetch: port 1 refuses the node:http connection.
+    const spy = vi.spyOn(globalThis, "fetch");
+    const viaNode = resolveCommonOptions({});
+    await expect(
+      viaNode.transport(
+        { url: "http://127.0.0.1:1/x", headers: {}, body: "{}" },
+        { timeoutMs: 1000, maxResponseBytes: 100, attempt: 1 },
+      ),
+    ).rejects.toMatchObject({ type: "network", code: "ECONNREFUSED", requestSent: false });
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
   });
 
   it.each([

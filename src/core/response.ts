@@ -47,18 +47,33 @@ function looksLikeHtml(exchange: RawExchange): boolean {
 export function throwIfNotJson(exchange: RawExchange, ctx: ErrorContext, nowMs: number): void {
   const empty = exchange.text.trim() === "";
   if (!empty && !looksLikeHtml(exchange)) return;
+  throw notProviderJson(exchange, ctx, nowMs, empty ? "empty" : "html");
+}
+
+/**
+ * The error for a body that is not the provider's JSON: on a 5xx the provider (or its proxy) is down,
+ * ProviderUnavailableError; otherwise UnexpectedResponseError with `reason`.
+ */
+export function notProviderJson(
+  exchange: RawExchange,
+  ctx: ErrorContext,
+  nowMs: number,
+  reason: "empty" | "html" | "not_json",
+  detail?: string,
+): ProviderUnavailableError | UnexpectedResponseError {
   if (exchange.status >= 500) {
-    throw new ProviderUnavailableError({
+    return new ProviderUnavailableError({
       ...ctx,
       status: exchange.status,
       retryAfterMs: parseRetryAfterMs(exchange.headers.get("retry-after"), nowMs),
       body: exchange.text,
     });
   }
-  throw new UnexpectedResponseError({
+  return new UnexpectedResponseError({
     ...ctx,
     status: exchange.status,
-    reason: empty ? "empty" : "html",
+    reason,
+    detail,
     body: exchange.text,
   });
 }

@@ -43,7 +43,7 @@ describe("issueToValidationError", () => {
     expect(mapped({ instancePath: "/orderNo", keyword: "maxLength", params: { limit: 32 } })).toStrictEqual({
       field: "orderNo",
       rule: "maxLength:32",
-      reason: "must be at most 32 characters",
+      reason: "must be at most 32 characters (UTF-16 code units, as the provider's server counts them)",
     });
     expect(
       mapped({

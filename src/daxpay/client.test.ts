@@ -63,7 +63,7 @@ describe("cancel signing", () => {
       {
         url: "http://127.0.0.1:9000/unipay/cancel",
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { accept: "application/json", "content-type": "application/json" },
         body: `{"bizOrderNo":"P0001","clientIp":"127.0.0.1","nonceStr":"abc123XYZ","reqTime":1700000000,"sign":"${PINNED_HMAC}"}`,
         redirect: "manual",
       },
@@ -71,10 +71,14 @@ describe("cancel signing", () => {
   });
 
   it("signs with MD5 when the platform is configured for it (pinned openssl MD5)", async () => {
-    const platform = handled({ code: 0, resTime: 1 });
+    const platform = handled({ code: 0, resTime: 1_700_000_001 });
     const md5Answer = {
       ...platform,
-      data: { code: 0, resTime: 1, sign: signDaxPay({ code: 0, resTime: 1 }, SECRET, "MD5") },
+      data: {
+        code: 0,
+        resTime: 1_700_000_001,
+        sign: signDaxPay({ code: 0, resTime: 1_700_000_001 }, SECRET, "MD5"),
+      },
     };
     const { client, sent } = daxPay([answerJson(200, md5Answer)], {
       nonce: () => "abc123XYZ",
@@ -112,17 +116,20 @@ describe("cancel signing", () => {
 describe("cancel answers", () => {
   it("returns the verified data with status 'cancelled' and the trace id", async () => {
     const { client } = daxPay([answerJson(200, CANCELLED)]);
+    // resTime is int64: delivered as its exact decimal text.
+    const data = { ...CANCELLED.data, resTime: "1700000001" };
     await expect(client.cancel({ orderNo: "O1" })).resolves.toStrictEqual({
       status: "cancelled",
-      alreadyCancelled: false,
-      data: CANCELLED.data,
-      raw: CANCELLED,
+      possiblyAlreadyCancelled: false,
+      data,
+      raw: { ...CANCELLED, data },
       traceId: TRACE_ID,
+      verified: true,
     });
   });
 
-  it("rejects data.code 1 with its reason", async () => {
-    const answer = handled({ code: 1, msg: "订单已支付，无法撤销", resTime: 1_700_000_001 });
+  it("rejects the signed data.code 1 with the server's reason verbatim and an English gloss", async () => {
+    const answer = handled({ code: 1, msg: "订单不是支付中, 无法进行撤销订单", resTime: 1_700_000_001 });
     const { client } = daxPay([answerJson(200, answer)]);
     const error = await rejectionOf(client.cancel({ orderNo: "O1" }));
     expect(error).toBeInstanceOf(ProviderRejectedError);
@@ -132,9 +139,35 @@ describe("cancel answers", () => {
       status: 200,
       traceId: TRACE_ID,
       providerCode: "1",
-      providerMessage: "订单已支付，无法撤销",
-      raw: answer,
+      providerMessage: "订单不是支付中, 无法进行撤销订单",
+      verified: true,
+      raw: { ...answer, data: { ...answer.data, resTime: "1700000001" } },
+      message:
+        "[daxpay cancel] rejected by provider: 1 订单不是支付中, 无法进行撤销订单 (order is not in progress (already paid, closed or cancelled), so it cannot be cancelled)",
     });
+  });
+
+  it("answers a retry told 'not in progress' as unknown, possibly already cancelled by the lost first attempt (issue 17, input 4)", async () => {
+    const answer = handled({ code: 1, msg: "订单不是支付中, 无法进行撤销订单", resTime: 1_700_000_001 });
+    const { client, sent } = daxPay([hang(), answerJson(200, answer)], { timeoutMs: 20 });
+    await expect(client.cancel({ orderNo: "O1" })).resolves.toMatchObject({
+      status: "unknown",
+      possiblyAlreadyCancelled: true,
+      verified: true,
+      data: { code: 1, msg: "订单不是支付中, 无法进行撤销订单" },
+    });
+    expect(sent).toHaveLength(2);
+  });
+
+  it("still rejects a retry told 'order not found' or 'cancel failed': those say nothing about a first attempt", async () => {
+    for (const msg of ["支付订单不存在", "撤销订单失败"]) {
+      const answer = handled({ code: 1, msg, resTime: 1_700_000_001 });
+      const { client } = daxPay([failWith("ECONNRESET"), answerJson(200, answer)]);
+      await expect(client.cancel({ orderNo: "O1" })).rejects.toMatchObject({
+        providerCode: "1",
+        providerMessage: msg,
+      });
+    }
   });
 
   it("surfaces a signed data.code it does not know as status 'unknown'", async () => {
@@ -147,7 +180,7 @@ describe("cancel answers", () => {
   });
 
   it("rejects a tampered data (valid sign, changed field) with SignatureError 'invalid'", async () => {
-    const answer = handled({ code: 1, msg: "订单已支付，无法撤销", resTime: 1 });
+    const answer = handled({ code: 1, msg: "订单已支付，无法撤销", resTime: 1_700_000_001 });
     const tampered = { ...answer, data: { ...answer.data, code: 0, msg: null } };
     const { client } = daxPay([answerJson(200, tampered)]);
     const error = await rejectionOf(client.cancel({ orderNo: "O1" }));
@@ -156,7 +189,9 @@ describe("cancel answers", () => {
   });
 
   it("rejects data signed with another secret", async () => {
-    const { client } = daxPay([answerJson(200, handled({ code: 0, resTime: 1 }, "not-the-secret"))]);
+    const { client } = daxPay([
+      answerJson(200, handled({ code: 0, resTime: 1_700_000_001 }, "not-the-secret")),
+    ]);
     await expect(client.cancel({ orderNo: "O1" })).rejects.toMatchObject({
       type: "signature",
       reason: "invalid",
@@ -167,7 +202,7 @@ describe("cancel answers", () => {
     for (const answer of [
       { code: 0, msg: "success", data: null, traceId: TRACE_ID },
       { code: 0, msg: "success", traceId: TRACE_ID },
-      { code: 0, msg: "success", data: { code: 0, resTime: 1 }, traceId: TRACE_ID },
+      { code: 0, msg: "success", data: { code: 0, resTime: 1_700_000_001 }, traceId: TRACE_ID },
     ]) {
       const { client } = daxPay([answerJson(200, answer)]);
       await expect(client.cancel({ orderNo: "O1" })).rejects.toMatchObject({
@@ -188,8 +223,34 @@ describe("cancel answers", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("reads a 10006 parameter problem as a ProviderRejectedError, glossed line by line, not as clock skew (issue 17, input 2)", async () => {
+    const answer = { code: 10006, msg: "验证参数错误\n商户支付订单号不可超过100位\n", traceId: "T1" };
+    const { client } = daxPay([answerJson(200, answer)]);
+    const error = await rejectionOf(client.cancel({ orderNo: "O1" }));
+    expect(error).toBeInstanceOf(ProviderRejectedError);
+    expect(error).not.toBeInstanceOf(ClockSkewError);
+    expect(error).toMatchObject({
+      type: "provider_rejected",
+      providerCode: "10006",
+      providerMessage: "验证参数错误\\n商户支付订单号不可超过100位\\n",
+      traceId: "T1",
+      message:
+        "[daxpay cancel] rejected by provider: 10006 验证参数错误\\n商户支付订单号不可超过100位\\n (parameter validation failed; bizOrderNo must be at most 100 characters)",
+    });
+  });
+
+  it("turns each of the two reqTime-window 10006 messages into a ClockSkewError", async () => {
+    for (const msg of [
+      "验证参数错误\n请求已过期，请重新发送！",
+      "验证参数错误\n请求时间晚于服务器接收到的时间，请检查",
+    ]) {
+      const { client } = daxPay([answerJson(200, { code: 10006, msg, traceId: TRACE_ID })]);
+      await expect(client.cancel({ orderNo: "O1" })).rejects.toBeInstanceOf(ClockSkewError);
+    }
+  });
+
   it("turns 10006 into a ClockSkewError with the offset from the Date header", async () => {
-    const answer = { code: 10006, msg: "请求已过期", traceId: TRACE_ID };
+    const answer = { code: 10006, msg: "验证参数错误\n请求已过期，请重新发送！", traceId: TRACE_ID };
     const { client } = daxPay([answerJson(200, answer, { date: "Tue, 14 Nov 2023 22:12:20 GMT" })]);
     const error = await rejectionOf(client.cancel({ orderNo: "O1" }));
     expect(error).toBeInstanceOf(ClockSkewError);
@@ -219,16 +280,21 @@ describe("cancel answers", () => {
     await expect(client.cancel({ orderNo: "O1" })).rejects.toMatchObject({ providerCode: "20042" });
   });
 
-  it("counts 20042 (trade closed) on a retry as cancelled", async () => {
-    const closed = { code: 20042, msg: "交易已关闭", traceId: TRACE_ID };
-    const { client } = daxPay([failWith("ECONNRESET"), answerJson(200, closed)]);
-    await expect(client.cancel({ orderNo: "O1" })).resolves.toStrictEqual({
-      status: "cancelled",
-      alreadyCancelled: true,
-      data: undefined,
-      raw: closed,
-      traceId: TRACE_ID,
+  it("rejects a signed answer whose resTime is far from the request: a replayed 'cancelled' (issue 13, input 2)", async () => {
+    for (const resTime of [0, 1_699_999_000, 1_700_009_999]) {
+      const { client } = daxPay([answerJson(200, handled({ code: 0, resTime }))]);
+      await expect(client.cancel({ orderNo: "O1" })).rejects.toMatchObject({
+        type: "signature",
+        reason: "stale",
+      });
+    }
+  });
+
+  it("can widen the resTime window for a platform with a longer reqTimeout", async () => {
+    const { client } = daxPay([answerJson(200, handled({ code: 0, resTime: 1_699_999_900 }))], {
+      responseWindowMs: { pastMs: 120_000 },
     });
+    await expect(client.cancel({ orderNo: "O1" })).resolves.toMatchObject({ status: "cancelled" });
   });
 
   it("rejects a 500 (30000) once, without retrying", async () => {
@@ -303,6 +369,17 @@ describe("input validation, before any network call", () => {
       provider: "daxpay",
       operation: "cancel",
     });
+  });
+
+  it("counts lengths in UTF-16 code units, as the server's @Size does: 51 emoji are 102 units (issue 17, input 3)", async () => {
+    expect(await invalid({ bizOrderNo: "😀".repeat(51) })).toMatchObject({
+      field: "bizOrderNo",
+      rule: "maxLength:100",
+      provider: "daxpay",
+    });
+    const { client, sent } = daxPay([answerJson(200, CANCELLED)]);
+    await client.cancel({ bizOrderNo: "😀".repeat(50) });
+    expect(sent).toHaveLength(1);
   });
 
   it("limits orderNo to 32 and bizOrderNo to 100 characters", async () => {

@@ -92,6 +92,7 @@ describe("closeOrder signing", () => {
         url: "https://openplatform.gateapi.io/v1/pay/order/close",
         method: "POST",
         headers: {
+          accept: "application/json",
           "content-type": "application/json",
           "x-gatepay-certificate-clientid": "client-1",
           "x-gatepay-nonce": "abc123XYZ",
@@ -134,6 +135,7 @@ describe("closeOrder answers", () => {
     const { client } = gatePay([answerJson(200, CLOSED)]);
     await expect(client.closeOrder({ merchantTradeNo: "M1" })).resolves.toStrictEqual({
       alreadyClosed: false,
+      verified: false,
       data: { result: "SUCCESS" },
       raw: CLOSED,
     });
@@ -198,6 +200,7 @@ describe("closeOrder answers", () => {
     const { client, sent } = gatePay([answerText(503, "busy"), answerJson(200, answer)]);
     await expect(client.closeOrder({ merchantTradeNo: "M1" })).resolves.toStrictEqual({
       alreadyClosed: true,
+      verified: false,
       data: undefined,
       raw: answer,
     });
@@ -352,6 +355,7 @@ describe("closeOrder answers", () => {
     const { client, sent } = gatePay([failWith("ECONNRESET"), answerJson(200, CLOSED)]);
     await expect(client.closeOrder({ merchantTradeNo: "M1" })).resolves.toMatchObject({
       alreadyClosed: false,
+      verified: false,
     });
     expect(sent).toHaveLength(2);
   });
@@ -380,6 +384,7 @@ describe("createRecharge", () => {
     expect(sent[0]?.url).toBe("https://openplatform.gateapi.io/open/otc/api/recharge");
     expect(sent[0]?.body).toBe(RECHARGE_BODY);
     expect(sent[0]?.headers).toStrictEqual({
+      accept: "application/json",
       "content-type": "application/json",
       "x-gatepay-certificate-clientid": "client-1",
       "x-gatepay-merchantid": "10001",
@@ -404,7 +409,32 @@ describe("createRecharge", () => {
     const { client } = gatePay([answerJson(200, RECHARGE_CREATED)]);
     await expect(client.createRecharge(RECHARGE_INPUT)).resolves.toStrictEqual({
       data: RECHARGE_CREATED.data,
+      verified: false,
       raw: RECHARGE_CREATED,
+    });
+  });
+
+  it("delivers every int64 exactly, as decimal text, where JSON.parse would round them (issue 17, input 5)", async () => {
+    const text =
+      '{"code":"000000","status":"SUCCESS","errorMessage":"","data":{"orderId":"71347515709194240",' +
+      '"createTime":9007199254740993,"card_info":{"id":1234567890123456789,"uid":9223372036854775807,' +
+      '"bank_name":"Sandbox Test Bank"}}}';
+    const { client } = gatePay([answerText(200, text)]);
+    const { data, raw } = await client.createRecharge(RECHARGE_INPUT);
+    expect(data.createTime).toBe("9007199254740993");
+    expect(data.card_info).toStrictEqual({
+      id: "1234567890123456789",
+      uid: "9223372036854775807",
+      bank_name: "Sandbox Test Bank",
+    });
+    expect(raw.data).toBe(data);
+  });
+
+  it("delivers a small int64 as decimal text too, so its type is always string", async () => {
+    const answer = { ...RECHARGE_CREATED, data: { ...RECHARGE_CREATED.data, createTime: 1700000000000 } };
+    const { client } = gatePay([answerJson(200, answer)]);
+    await expect(client.createRecharge(RECHARGE_INPUT)).resolves.toMatchObject({
+      data: { createTime: "1700000000000" },
     });
   });
 
@@ -413,6 +443,7 @@ describe("createRecharge", () => {
     const { client } = gatePay([answerJson(200, answer)]);
     await expect(client.createRecharge(RECHARGE_INPUT)).resolves.toStrictEqual({
       data: { orderId: "1" },
+      verified: false,
       raw: answer,
     });
   });
@@ -476,6 +507,7 @@ describe("cancelRecharge", () => {
     const { client, sent } = gatePay([answerJson(200, cancelled)]);
     await expect(client.cancelRecharge({ orderId: "71347515709194240" })).resolves.toStrictEqual({
       alreadyCancelled: false,
+      verified: false,
       data: { success: true },
       raw: cancelled,
     });
@@ -514,6 +546,7 @@ describe("cancelRecharge", () => {
     const { client } = gatePay([failWith("ECONNRESET"), answerJson(200, answer)]);
     await expect(client.cancelRecharge({ orderId: "1" })).resolves.toStrictEqual({
       alreadyCancelled: true,
+      verified: false,
       data: undefined,
       raw: answer,
     });
@@ -538,6 +571,7 @@ describe("response signatures", () => {
     const { client } = gatePay([answerText(200, text)]);
     await expect(client.closeOrder({ merchantTradeNo: "M1" })).resolves.toMatchObject({
       alreadyClosed: false,
+      verified: false,
     });
   });
 
@@ -548,6 +582,7 @@ describe("response signatures", () => {
       });
       await expect(client.closeOrder({ merchantTradeNo: "M1" })).resolves.toMatchObject({
         alreadyClosed: false,
+        verified: true,
       });
     }
   });
@@ -580,6 +615,7 @@ describe("response signatures", () => {
     const { client } = gatePay([answerText(200, text, headers)], { responseSignatures: "off" });
     await expect(client.closeOrder({ merchantTradeNo: "M1" })).resolves.toMatchObject({
       alreadyClosed: false,
+      verified: false,
     });
   });
 });

@@ -220,11 +220,11 @@ export function createGatePayClient(options: GatePayClientOptions): GatePayClien
           ctx,
         );
       },
-      decide(body, exchange) {
+      decide(body, exchange, ctx) {
         // The status's schema has just accepted `body`: a 200 is the operation's answer.
         const envelope = body as GatePayEnvelope;
         if (exchange.status === 200 && isGatePaySuccess(envelope)) {
-          return operation.succeed(body as Answer, verified);
+          return operation.succeed(body as Answer, verified, ctx);
         }
         if (exchange.attempt > 1 && operation.alreadyDone !== undefined && isAlreadyClosed(envelope)) {
           return { kind: "value", value: operation.alreadyDone(body as Answer, verified) };

@@ -21,6 +21,7 @@ import {
   validateCloseOrderResponse200,
 } from "../../generated/gatepay-payments.validators.js";
 import type { Verdict } from "../core/answer.js";
+import { type ErrorContext, UnexpectedResponseError } from "../core/errors.js";
 import type { ResponseChecks } from "../core/response.js";
 import type { SchemaCheck } from "../core/schema.js";
 import { requireDecimalString } from "../core/validate.js";
@@ -38,8 +39,20 @@ export type GatePayCancelRechargeRequest = OtcComponents["schemas"]["CancelReque
 export type GatePayCloseOrderResponse = PaymentsComponents["schemas"]["CloseOrderResponse"];
 /** The OTC create answer, as the spec types it (int64 fields as exact decimal strings). */
 export type GatePayCreateRechargeResponse = OtcComponents["schemas"]["OtcRechargeResponse"];
+/** The `data` object of an answer (a failure's `data` may also be "", a JSON string or null). */
+type DataObject<Answer extends { data?: unknown }> = Extract<NonNullable<Answer["data"]>, object>;
 /** The created recharge order (the unwrapped `data`). */
-export type GatePayRecharge = NonNullable<GatePayCreateRechargeResponse["data"]>;
+export type GatePayRecharge = DataObject<GatePayCreateRechargeResponse>;
+/** closeOrder's unwrapped `data`, e.g. `{ result: "SUCCESS" }`. */
+export type GatePayCloseOrderData = DataObject<GatePayCloseOrderResponse>;
+/** cancelRecharge's unwrapped `data`, e.g. `{ success: true }`. */
+export type GatePayCancelRechargeData = DataObject<GatePayCancelRechargeResponse>;
+
+/** `data` when it is an object; undefined for "", a JSON string, null or absence. */
+function dataObject<Answer extends { data?: unknown }>(answer: Answer): DataObject<Answer> | undefined {
+  const { data } = answer;
+  return typeof data === "object" && data !== null ? (data as DataObject<Answer>) : undefined;
+}
 /** The OTC cancel answer, as the spec types it. */
 export type GatePayCancelRechargeResponse = OtcComponents["schemas"]["OtcRechargeCancelResponse"];
 
@@ -59,8 +72,8 @@ export interface GatePayCloseOrderResult extends Authenticity {
    * answer was lost, closed the order. `data` is then GatePay's failure data (usually absent).
    */
   alreadyClosed: boolean;
-  /** The unwrapped `data`, e.g. `{ result: "SUCCESS" }`. */
-  data: GatePayCloseOrderResponse["data"];
+  /** The unwrapped `data`, e.g. `{ result: "SUCCESS" }`; undefined when GatePay sent none. */
+  data: GatePayCloseOrderData | undefined;
   /** The whole parsed answer. */
   raw: GatePayCloseOrderResponse;
 }
@@ -76,8 +89,8 @@ export interface GatePayCreateRechargeResult extends Authenticity {
 export interface GatePayCancelRechargeResult extends Authenticity {
   /** True when a retry of this call was answered 400204 "order already cancelled". */
   alreadyCancelled: boolean;
-  /** The unwrapped `data`, e.g. `{ success: true }`. */
-  data: GatePayCancelRechargeResponse["data"];
+  /** The unwrapped `data`, e.g. `{ success: true }`; undefined when GatePay sent none. */
+  data: GatePayCancelRechargeData | undefined;
   raw: GatePayCancelRechargeResponse;
 }
 
@@ -98,7 +111,7 @@ export interface GatePayOperation<Request, Answer, Result> {
   /** The spec's int64 fields of the 200 answer, delivered as exact decimal strings. */
   readonly int64Paths: readonly string[];
   /** The verdict on a success envelope: its result, or a refusal (e.g. `data.success: false`). */
-  succeed(answer: Answer, verified: boolean): Verdict<Result>;
+  succeed(answer: Answer, verified: boolean, ctx: ErrorContext): Verdict<Result>;
   /** The result for 400204 "already closed/cancelled" answered to a retry; absent where that is not success. */
   alreadyDone?(answer: Answer, verified: boolean): Result;
 }
@@ -122,9 +135,14 @@ const closeOrder: GatePayOperation<
   int64Paths: [],
   succeed: (answer, verified) => ({
     kind: "value",
-    value: { alreadyClosed: false, verified, data: answer.data, raw: answer },
+    value: { alreadyClosed: false, verified, data: dataObject(answer), raw: answer },
   }),
-  alreadyDone: (answer, verified) => ({ alreadyClosed: true, verified, data: answer.data, raw: answer }),
+  alreadyDone: (answer, verified) => ({
+    alreadyClosed: true,
+    verified,
+    data: dataObject(answer),
+    raw: answer,
+  }),
 };
 
 const createRecharge: GatePayOperation<
@@ -148,12 +166,17 @@ const createRecharge: GatePayOperation<
     serverError: validateCreateRechargeResponse5xx,
   },
   int64Paths: ["data.createTime", "data.card_info.id", "data.card_info.uid"],
-  succeed: (answer, verified) => {
+  succeed: (answer, verified, ctx) => {
     // A success that names no order cannot be acted on: the merchant would not know what to pay.
-    if (typeof answer.data !== "object" || answer.data === null) {
-      return { kind: "rejected", code: answer.code ?? "", message: "a success answer without data" };
+    const data = dataObject(answer);
+    if (data === undefined) {
+      throw new UnexpectedResponseError({
+        ...ctx,
+        reason: "wrong_shape",
+        detail: "a success answer without data",
+      });
     }
-    return { kind: "value", value: { data: answer.data, verified, raw: answer } };
+    return { kind: "value", value: { data, verified, raw: answer } };
   },
 };
 
@@ -176,7 +199,8 @@ const cancelRecharge: GatePayOperation<
   int64Paths: [],
   succeed: (answer, verified) => {
     // A success envelope whose data says it did not cancel is a refusal, not data.
-    if (typeof answer.data === "object" && answer.data !== null && answer.data.success === false) {
+    const data = dataObject(answer);
+    if (data?.success === false) {
       const code = answer.code ?? "";
       return {
         kind: "rejected",
@@ -185,9 +209,14 @@ const cancelRecharge: GatePayOperation<
         gloss: GATEPAY_GLOSSES[code],
       };
     }
-    return { kind: "value", value: { alreadyCancelled: false, verified, data: answer.data, raw: answer } };
+    return { kind: "value", value: { alreadyCancelled: false, verified, data, raw: answer } };
   },
-  alreadyDone: (answer, verified) => ({ alreadyCancelled: true, verified, data: answer.data, raw: answer }),
+  alreadyDone: (answer, verified) => ({
+    alreadyCancelled: true,
+    verified,
+    data: dataObject(answer),
+    raw: answer,
+  }),
 };
 
 /** GatePay's operations, by method name. */

@@ -60,6 +60,7 @@ function cancelData(status: string, extra: Record<string, unknown> = {}) {
 function signed(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
   const text = JSON.stringify(body);
   return answerText(status, text, {
+    accept: "application/json",
     "content-type": "application/json",
     sign: signPayerMax(text, TEST_PRIVATE_KEY_PEM),
     ...headers,
@@ -97,7 +98,7 @@ describe("cancel signing", () => {
       {
         url: "https://pay-gate-uat.payermax.com/aggregate-pay/api/gateway/cancel",
         method: "POST",
-        headers: { "content-type": "application/json", sign: PINNED_SIGN },
+        headers: { accept: "application/json", "content-type": "application/json", sign: PINNED_SIGN },
         body: PINNED_BODY,
         redirect: "manual",
       },
@@ -152,6 +153,7 @@ describe("cancel answers", () => {
     const { client } = payerMax([signed(200, PENDING)]);
     await expect(client.cancel(REQUEST)).resolves.toStrictEqual({
       status: "PENDING",
+      verified: true,
       rawStatus: "PENDING",
       data: PENDING.data,
       raw: PENDING,
@@ -178,6 +180,7 @@ describe("cancel answers", () => {
     const answer = { code: "APPLY_SUCCESS", msg: "Success.", data: cancelData("REVERSED") };
     await expect(payerMax([signed(200, answer)]).client.cancel(REQUEST)).resolves.toMatchObject({
       status: "unknown",
+      verified: true,
       rawStatus: "REVERSED",
       data: { status: "REVERSED" },
     });

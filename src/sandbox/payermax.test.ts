@@ -350,13 +350,14 @@ describe("PayerMax request bodies", () => {
 
   it.each([
     [{ version: "1.3" }, "version must be one of 1.1, 1.2, 1.4, 1.5"],
+    // 33 code points but 66 UTF-16 code units: the limits count units (docs/providers.md, "PayerMax").
     [
       { data: { requestId: "😀".repeat(33), outTradeNo: "x" } },
-      "data.requestId must be at most 64 UTF-16 code units",
+      "data.requestId must be at most 64 characters",
     ],
     [
       { data: { requestId: "R1", outTradeNo: "😀".repeat(33) } },
-      "data.outTradeNo must be at most 64 UTF-16 code units",
+      "data.outTradeNo must be at most 64 characters",
     ],
     [{ version: "" }, "version must be one of 1.1, 1.2, 1.4, 1.5"],
     [{ keyVersion: "2" }, "keyVersion must be 1"],

@@ -1,11 +1,17 @@
 // Clock skew against the real sandbox: a client whose clock is off by more than a provider's window
-// gets that provider's time rejection (GatePay 400003, DaxPay 10006, PayerMax REQ_TIME_OVER_TIME) as
-// a ClockSkewError that, from the answer's Date header, states how far off the clock is.
+// gets that provider's time rejection (GatePay 400003, DaxPay 10006 with one of its two reqTime
+// messages, PayerMax REQ_TIME_OVER_TIME) as a ClockSkewError that, from the answer's Date header, states how far off the clock is.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelOrder } from "../../src/cancel.js";
-import { ClockSkewError } from "../../src/core/errors.js";
+import { ClockSkewError, ProviderRejectedError } from "../../src/core/errors.js";
 import type { RequestEvent } from "../../src/core/hooks.js";
+import {
+  DAXPAY_MESSAGE,
+  DAXPAY_VALIDATION_MESSAGE,
+  DAXPAY_VALIDATION_PREFIX,
+  daxPayValidationMessage,
+} from "../../src/daxpay/codes.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
 import { type ClientSet, createClients, rejectionOf } from "./support/clients.js";
 import { reliabilityCredentials } from "./support/credentials.js";
@@ -47,7 +53,10 @@ interface SkewCase {
   readonly provider: keyof ClientSet;
   readonly code: string;
   readonly status: number;
-  readonly message: string;
+  /** The provider's exact message for a clock `skewMs` ahead of the real one (negative: behind). */
+  message(skewMs: number): string;
+  /** The English gloss the error message adds to it. */
+  gloss(skewMs: number): string;
   /** Part of what the call resolves to when the clock is inside the window. */
   readonly accepted: Record<string, unknown>;
   call(clients: ClientSet): Promise<unknown>;
@@ -59,8 +68,9 @@ function cases(): SkewCase[] {
       name: "gatepay closeOrder",
       provider: "gatepay",
       code: "400003",
-      status: 400,
-      message: "request timestamp timed out",
+      status: 200,
+      message: () => "request timestamp timed out",
+      gloss: () => "request timestamp outside GatePay's window",
       accepted: { alreadyClosed: false, data: { result: "SUCCESS" } },
       call: (clients) =>
         clients.gatepay.closeOrder({ merchantTradeNo: sandbox.seed.gatepayPrepayOrder().merchantTradeNo }),
@@ -69,8 +79,9 @@ function cases(): SkewCase[] {
       name: "gatepay createRecharge",
       provider: "gatepay",
       code: "400003",
-      status: 400,
-      message: "request timestamp timed out",
+      status: 200,
+      message: () => "request timestamp timed out",
+      gloss: () => "request timestamp outside GatePay's window",
       accepted: { data: { bankId: "ba_skew", paid: false, status: "PENDING" } },
       call: (clients) => {
         const quote = sandbox.mintQuote();
@@ -88,8 +99,9 @@ function cases(): SkewCase[] {
       name: "gatepay cancelRecharge",
       provider: "gatepay",
       code: "400003",
-      status: 400,
-      message: "request timestamp timed out",
+      status: 200,
+      message: () => "request timestamp timed out",
+      gloss: () => "request timestamp outside GatePay's window",
       accepted: { alreadyCancelled: false, data: { success: true } },
       call: (clients) => clients.gatepay.cancelRecharge({ orderId: sandbox.seed.gatepayRecharge().orderId }),
     },
@@ -98,8 +110,12 @@ function cases(): SkewCase[] {
       provider: "daxpay",
       code: "10006",
       status: 200,
-      message: "",
-      accepted: { status: "cancelled", alreadyCancelled: false },
+      // The server's clock is the real one: a client ahead sent a reqTime from the future.
+      message: (skewMs) =>
+        DAXPAY_VALIDATION_PREFIX + (skewMs > 0 ? DAXPAY_MESSAGE.fromTheFuture : DAXPAY_MESSAGE.expired),
+      gloss: (skewMs) =>
+        `parameter validation failed; ${skewMs > 0 ? "request time is later than the server's clock" : "request expired, send it again"}`,
+      accepted: { status: "cancelled", possiblyAlreadyCancelled: false, verified: true },
       call: (clients) => clients.daxpay.cancel({ orderNo: sandbox.seed.daxpayOrder().orderNo }),
     },
     {
@@ -107,7 +123,8 @@ function cases(): SkewCase[] {
       provider: "payermax",
       code: "REQ_TIME_OVER_TIME",
       status: 200,
-      message: "requestTime is more than 2 minutes from the server time",
+      message: () => "requestTime is more than 2 minutes from the server time",
+      gloss: () => "requestTime outside PayerMax's 2-minute window",
       accepted: { status: "PENDING", rawStatus: "PENDING" },
       call: (clients) => {
         const order = sandbox.seed.payermaxOrder();
@@ -153,15 +170,20 @@ describe("a client whose clock is outside the provider's window", () => {
       expect(skew.type).toBe("clock_skew");
       expect(skew.providerCode).toBe(skewCase.code);
       expect(skew.status).toBe(skewCase.status);
-      if (skewCase.message !== "") expect(skew.providerMessage).toBe(skewCase.message);
+      // The message is kept as sent in `raw`; errors carry it with control characters escaped.
+      const message = skewCase.message(skewCase.skewMs);
+      expect(Object.values(skew.raw as Record<string, unknown>)).toContain(message);
+      expect(skew.providerMessage).toBe(message.replaceAll("\n", "\\n"));
       // The server's clock is the real one: the offset is minus the injected skew, to the Date header's second.
       expect(skew.estimatedOffsetMs).toBeDefined();
       const offset = skew.estimatedOffsetMs ?? Number.NaN;
       expect(Math.abs(offset + skewCase.skewMs)).toBeLessThanOrEqual(OFFSET_TOLERANCE_MS);
       const seconds = Math.round(Math.abs(offset) / 1000);
       const direction = offset >= 0 ? "ahead of" : "behind";
-      expect(skew.message).toContain(
-        `the server clock is about ${seconds} s ${direction} this machine's clock (estimated offset ${offset} ms)`,
+      expect(skew.message).toBe(
+        `[${skewCase.name}] request time rejected by provider: ${skewCase.code} ${skew.providerMessage} ` +
+          `(${skewCase.gloss(skewCase.skewMs)}); the server clock is about ${seconds} s ${direction} ` +
+          `this machine's clock (estimated offset ${offset} ms)`,
       );
       expect(skew.toJSON().estimatedOffsetMs).toBe(offset);
       // A clock error is not retried, and the order (or the quote) was left alone.
@@ -213,14 +235,14 @@ describe("a clock rejection without a Date header", () => {
   const answers = [
     {
       name: "gatepay closeOrder",
-      status: 400,
+      status: 200,
       body: { status: "FAIL", code: "400003", errorMessage: "request timestamp timed out" },
       call: (clients: ClientSet) => clients.gatepay.closeOrder({ merchantTradeNo: "M1" }),
     },
     {
       name: "daxpay cancel",
       status: 200,
-      body: { code: 10006, msg: "请求已过期", traceId: "t1" },
+      body: { code: 10006, msg: DAXPAY_VALIDATION_PREFIX + DAXPAY_MESSAGE.expired, traceId: "t1" },
       call: (clients: ClientSet) => clients.daxpay.cancel({ orderNo: "O1" }),
     },
     {
@@ -252,6 +274,35 @@ describe("a clock rejection without a Date header", () => {
       }
     },
   );
+});
+
+describe("a DaxPay 10006 that is not about the clock", () => {
+  // DaxPay 2.0.8 answers every parameter problem and its reqTime window with the same 10006; only
+  // the two window messages mean the clock.
+  it("is a ProviderRejectedError naming the parameter, not a ClockSkewError", async () => {
+    const msg = daxPayValidationMessage([DAXPAY_VALIDATION_MESSAGE.orderNo]);
+    const server = await startFaultServer(({ response }) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ code: 10006, msg, traceId: "t2" }));
+    });
+    try {
+      const error = await rejectionOf(
+        createClients(server.url, credentials.clients).daxpay.cancel({ orderNo: "O1" }),
+      );
+      leaks.check("daxpay 10006 parameter", error);
+      expect(error).toBeInstanceOf(ProviderRejectedError);
+      expect(error).not.toBeInstanceOf(ClockSkewError);
+      expect((error as ProviderRejectedError).type).toBe("provider_rejected");
+      expect((error as ProviderRejectedError).providerCode).toBe("10006");
+      expect((error as ProviderRejectedError).message).toBe(
+        "[daxpay cancel] rejected by provider: 10006 验证参数错误\\n支付订单号不可超过32位\\n " +
+          "(parameter validation failed; orderNo must be at most 32 characters)",
+      );
+      expect(server.arrivals).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe("secrets under clock skew", () => {

@@ -299,7 +299,12 @@ describe("hostile input in every field", () => {
           if (invalid.length > 0) return;
           expect(outcome).toMatchObject({
             ok: true,
-            value: { status: "cancelled", alreadyCancelled: false, data: { code: 0 } },
+            value: {
+              status: "cancelled",
+              possiblyAlreadyCancelled: false,
+              verified: true,
+              data: { code: 0 },
+            },
           });
           expect(sandbox.orders("daxpayOrder")).toMatchObject([{ status: "cancel", stateChanges: 1 }]);
           // Exactly the fields given, plus reqTime, nonceStr and sign: nothing else is signed or sent.
@@ -424,8 +429,54 @@ describe("a lone surrogate, which has no UTF-8 form", () => {
   );
 });
 
+describe("a length limit counts UTF-16 code units, as the providers' servers do", () => {
+  // "😀" is one code point but two UTF-16 code units: 16 of them fill a 32-unit limit exactly.
+  const emoji = (count: number) => "😀".repeat(count);
+  const limits = [
+    {
+      name: "daxpay cancel",
+      field: "orderNo",
+      limit: 32,
+      call: (set: ClientSet, value: string) => set.daxpay.cancel({ orderNo: value }),
+      seed: (value: string) => sandbox.seed.daxpayOrder({ orderNo: value }),
+      accepted: { status: "cancelled", data: { code: 0 } },
+    },
+    {
+      name: "payermax cancel",
+      field: "outTradeNo",
+      limit: 64,
+      call: (set: ClientSet, value: string) =>
+        set.payermax.cancel({ requestId: "R-units", outTradeNo: value }),
+      seed: (value: string) => sandbox.seed.payermaxOrder({ outTradeNo: value }),
+      accepted: { status: "PENDING" },
+    },
+  ];
+
+  it.each(limits)(
+    "$name's $field of $limit units is sent and cancels that order; one unit more is a ValidationError",
+    async (input) => {
+      freshRun();
+      const fits = emoji(input.limit / 2);
+      input.seed(fits);
+      const accepted = await settle(input.call(clients, fits));
+      expect(accepted).toMatchObject({ ok: true, value: input.accepted });
+      expect(sent).toHaveLength(1);
+
+      freshRun();
+      // 33 (or 65) units, yet only 17 (or 33) code points: within a code-point count, over the unit count.
+      const over = await settle(input.call(clients, `${fits}a`));
+      expect(over.ok).toBe(false);
+      const error = (over as { error: unknown }).error;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(input.field);
+      expect((error as ValidationError).rule).toBe(`maxLength:${input.limit}`);
+      expect(sent).toHaveLength(0);
+    },
+  );
+});
+
 /**
- * DaxPay's sign string, written again from PROVIDERS.md without looking at src/daxpay/sign.ts: keep
+ * DaxPay's sign string, written again from docs/providers.md without looking at src/daxpay/sign.ts: keep
  * non-null fields other than `sign`, sort keys by UTF-16 code units (insertion sort, compared unit by
  * unit), join `key=value` with `&`, delete every `"` and `\`, append `&key=<secret>` verbatim.
  */

@@ -1,11 +1,14 @@
 // Load: 2,000 cancels through the real clients at concurrency 64 against the sandbox, over orders
 // seeded in every state (unpaid, paid, already cancelled or closed, unknown), each order cancelled
 // one to four times at once. Every order must end in exactly one final state, none lost, none changed
-// twice, and every client result must agree with the sandbox's own records.
+// twice, and every client result must agree with the sandbox's own records. DaxPay 2.0.8 answers a
+// paid, closed or cancelled order alike (signed data.code 1 "not in progress"), and a cancel that
+// meets another cancel of the same order holding its lock with 10007.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PayClientError, ProviderRejectedError } from "../../src/core/errors.js";
-import type { RequestEvent } from "../../src/core/hooks.js";
+import type { RequestEvent, ResponseEvent } from "../../src/core/hooks.js";
+import { DAXPAY_CODE, DAXPAY_MESSAGE } from "../../src/daxpay/codes.js";
 import {
   type Sandbox,
   type SandboxOrderKind,
@@ -34,6 +37,8 @@ type Reported =
   | "done" // GatePay cancelRecharge: success, whether this call or an earlier one cancelled
   | "already" // already cancelled or closed
   | "paid" // refused: the order is paid
+  | "not in progress" // DaxPay: refused, the order is paid, closed or cancelled (one answer for all three)
+  | "in progress" // DaxPay 10007: another cancel of this order holds its lock
   | "not found";
 
 interface Target {
@@ -89,6 +94,8 @@ const KINDS = Object.keys(STARTS) as SandboxOrderKind[];
 let sandbox: Sandbox;
 let clients: ClientSet;
 const attempts: RequestEvent[] = [];
+/** Attempts that ended without any answer (a pooled connection reset): the only ones a client may retry here. */
+const unanswered: ResponseEvent[] = [];
 let targets: Target[] = [];
 let results: Result[] = [];
 let maxInFlight = 0;
@@ -202,16 +209,25 @@ function rejectionAsReported(kind: SandboxOrderKind, error: unknown): Result["re
     return `error: ${error instanceof PayClientError ? error.type : String(error)}`;
   }
   const code = error.providerCode;
+  if (kind === "daxpayOrder") return daxPayRejectionAsReported(error);
   const word: Record<string, Reported> =
-    kind === "daxpayOrder"
-      ? { "1": "paid", "20042": "already", "20041": "not found" }
-      : kind === "payermaxOrder"
-        ? { PARAMS_INVALID: "not found" }
-        : { "400202": "not found", "400204": "paid" };
+    kind === "payermaxOrder" ? { PARAMS_INVALID: "not found" } : { "400202": "not found", "400204": "paid" };
   const reported = word[code];
   if (reported === "paid" && (error.raw as { label?: string } | null)?.label === "ORDER_CLOSED")
     return "already";
   return reported ?? `error: ${code}`;
+}
+
+/** DaxPay's refusals: the signed data.code 1 says why in data.msg; 10007 is the cancel lock. */
+function daxPayRejectionAsReported(error: ProviderRejectedError): Result["reported"] {
+  const code = error.providerCode;
+  if (code === String(DAXPAY_CODE.repetitiveOperation)) return "in progress";
+  if (code === String(DAXPAY_CODE.businessFailure) && error.verified) {
+    const message = (error.raw as { data?: { msg?: unknown } }).data?.msg;
+    if (message === DAXPAY_MESSAGE.notInProgress) return "not in progress";
+    if (message === DAXPAY_MESSAGE.orderNotFound) return "not found";
+  }
+  return `error: ${code}`;
 }
 
 /** Runs every call with at most CONCURRENCY in flight; copies of one order are queued side by side. */
@@ -262,19 +278,33 @@ function recordOf(target: Target, records: readonly SandboxOrderRecord[]): Sandb
   return records.find((record) => record.kind === target.kind && mainIdOf(record) === target.id);
 }
 
-/** What the copies of one target must report, given where it started (counts by word). */
-function expectedReports(target: Target): Partial<Record<Reported, number>> {
+/**
+ * What the copies of one target must report, given where it started: exact counts by word, and for
+ * the copies not counted there, the words each may report (which one depends on timing).
+ */
+interface ExpectedReports {
+  readonly exactly: Partial<Record<Reported, number>>;
+  readonly othersFrom?: readonly Reported[];
+}
+
+function expectedReports(target: Target): ExpectedReports {
+  const exact = (exactly: Partial<Record<Reported, number>>): ExpectedReports => ({ exactly });
   const { copies, kind, start } = target;
-  if (start === "unknown") return { "not found": copies };
-  if (start === "paid") return { paid: copies };
-  if (kind === "gatepayRecharge") return { done: copies };
-  if (start !== "unpaid") return { already: copies };
+  if (start === "unknown") return exact({ "not found": copies });
+  if (kind === "daxpayOrder") {
+    if (start !== "unpaid") return exact({ "not in progress": copies });
+    // The others met the first cancel holding the order's lock (10007), or came after it.
+    return { exactly: { applied: 1 }, othersFrom: ["in progress", "not in progress"] };
+  }
+  if (start === "paid") return exact({ paid: copies });
+  if (kind === "gatepayRecharge") return exact({ done: copies });
+  if (start !== "unpaid") return exact({ already: copies });
   if (kind === "payermaxOrder") {
     return target.sharedRequestId
-      ? { applied: 1, ...(copies > 1 ? { repeat: copies - 1 } : {}) }
-      : { applied: 1, ...(copies > 1 ? { already: copies - 1 } : {}) };
+      ? exact({ applied: 1, ...(copies > 1 ? { repeat: copies - 1 } : {}) })
+      : exact({ applied: 1, ...(copies > 1 ? { already: copies - 1 } : {}) });
   }
-  return { applied: 1, ...(copies > 1 ? { already: copies - 1 } : {}) };
+  return exact({ applied: 1, ...(copies > 1 ? { already: copies - 1 } : {}) });
 }
 
 function tallyOf(words: readonly string[]): Record<string, number> {
@@ -286,7 +316,12 @@ function tallyOf(words: readonly string[]): Record<string, number> {
 beforeAll(async () => {
   // A little latency on every answer keeps all 64 calls genuinely in flight at once.
   sandbox = await startSandbox({ credentials: credentials.input, paymentDelayMs: 2 });
-  clients = createClients(sandbox.url, sandbox.credentials, { onRequest: (event) => attempts.push(event) });
+  clients = createClients(sandbox.url, sandbox.credentials, {
+    onRequest: (event) => attempts.push(event),
+    onResponse: (event) => {
+      if (event.error === "network") unanswered.push(event);
+    },
+  });
   targets = seedTargets();
   const calls = shuffled(targets).flatMap((target) =>
     Array.from({ length: target.copies }, (_, copy): Call => ({ target, copy })),
@@ -305,11 +340,13 @@ afterAll(async () => {
     {
       requests: results.length,
       attempts: attempts.length,
+      retriedAfterNoAnswer: unanswered.length,
       concurrency: CONCURRENCY,
       maxInFlight,
       orders: targets.length,
       seededOrders: records.length,
       lost: REQUESTS - results.filter((result) => !result.reported.startsWith("error")).length,
+      daxpayLockMet: results.filter((result) => result.reported === "in progress").length,
       appliedTwice: records.filter((record) => record.stateChanges > 1).length,
       loadMs: Math.round(loadMs),
     },
@@ -319,15 +356,22 @@ afterAll(async () => {
 });
 
 describe(`${REQUESTS} cancels at concurrency ${CONCURRENCY} over orders in every state`, () => {
-  it("all ran, 64 at a time, each in one attempt, with no answer lost or unusable", () => {
+  it("all ran, 64 at a time, each in one attempt (one more only when a connection gave no answer at all), with no answer lost or unusable", () => {
     expect(results).toHaveLength(REQUESTS);
     expect(maxInFlight).toBe(CONCURRENCY);
-    expect(attempts).toHaveLength(REQUESTS);
+    // No answer was ever retried; an attempt with no answer (NetworkError) is retried once, as a
+    // cancel may be. Under load Node's keep-alive pool can reuse a connection the sandbox has just
+    // closed as idle; the figure retriedAfterNoAnswer shows how often.
+    expect(attempts.filter((event) => event.attempt > 1)).toHaveLength(unanswered.length);
+    expect(attempts).toHaveLength(REQUESTS + unanswered.length);
+    expect(unanswered.every((event) => event.attempt === 1)).toBe(true);
     expect(results.filter((result) => result.reported.startsWith("error"))).toStrictEqual([]);
     const mix = tallyOf(results.map((result) => `${result.call.target.kind} ${result.call.target.start}`));
     for (const kind of KINDS)
       for (const start of STARTS[kind]) expect(mix[`${kind} ${start}`]).toBeGreaterThan(0);
     expect(targets.filter((target) => target.copies > 1).length).toBeGreaterThan(targets.length / 2);
+    // DaxPay's cancel lock was met: concurrent copies of an unpaid order were answered 10007.
+    expect(results.filter((result) => result.reported === "in progress").length).toBeGreaterThan(0);
   });
 
   it("every order ends in exactly one final state: unpaid ones cancelled once, the others untouched", () => {
@@ -366,10 +410,15 @@ describe(`${REQUESTS} cancels at concurrency ${CONCURRENCY} over orders in every
     const records = sandbox.orders();
     for (const target of targets) {
       const reported = (byTarget.get(target) ?? []).map((result) => result.reported);
-      expect({ id: target.id, reports: tallyOf(reported) }).toStrictEqual({
+      const { exactly, othersFrom = [] } = expectedReports(target);
+      const counted = reported.filter((word) => word in exactly);
+      const others = reported.filter((word) => !(word in exactly));
+      expect({
         id: target.id,
-        reports: expectedReports(target),
-      });
+        copies: reported.length,
+        exactly: tallyOf(counted),
+        unexpected: others.filter((word) => !(othersFrom as readonly string[]).includes(word)),
+      }).toStrictEqual({ id: target.id, copies: target.copies, exactly, unexpected: [] });
       const record = recordOf(target, records);
       const applied = reported.filter((word) => word === "applied").length;
       if (record !== undefined && target.kind !== "gatepayRecharge")

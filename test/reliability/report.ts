@@ -19,7 +19,7 @@ const END_MARKER = "<!-- reliability:figures:end -->";
 function runSuite(): number {
   rmSync(FIGURES_DIR, { recursive: true, force: true });
   const started = performance.now();
-  const run = spawnSync("npx", ["vitest", "run", "--project", "unit", "test/reliability"], {
+  const run = spawnSync("npx", ["vitest", "run", "--project", "integration", "test/reliability"], {
     cwd: REPO,
     stdio: "inherit",
   });
@@ -93,7 +93,7 @@ const rows: [string, string][] = [
   ],
   [
     "Tampered answers tried",
-    `${number(tamperRuns)} (3 providers × ${number(tamperRuns / 3)} runs): every change to signed bytes refused (${number(figure("tampering", "daxpay.outsideDataSameResult"))} DaxPay changes to its unsigned envelope left the verified result as it was); ${number(callbackRuns)} altered callbacks, every one refused`,
+    `${number(tamperRuns)} (3 providers × ${number(tamperRuns / 3)} runs): every change to signed bytes refused (${number(figure("tampering", "daxpay.outsideDataSameResult"))} DaxPay changes to its unsigned envelope and ${number(figure("tampering", "daxpay.nullFieldSameResult"))} to null fields of its data, which DaxPay does not sign, left the verified result as it was); ${number(callbackRuns)} altered callbacks, every one refused`,
   ],
   [
     "Requests under load",
@@ -109,7 +109,7 @@ const rows: [string, string][] = [
     "Suite time",
     wallMs === undefined
       ? `${seconds(fileTime)} summed over the files`
-      : `${seconds(wallMs)} wall clock for \`npx vitest run --project unit test/reliability\` (${seconds(fileTime)} summed over the files)`,
+      : `${seconds(wallMs)} wall clock for \`npx vitest run --project integration test/reliability\` (${seconds(fileTime)} summed over the files)`,
   ],
 ];
 

@@ -5,13 +5,25 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PayClientError, SignatureError, UnexpectedResponseError } from "../../src/core/errors.js";
+import {
+  ClockSkewError,
+  PayClientError,
+  SignatureError,
+  UnexpectedResponseError,
+} from "../../src/core/errors.js";
 import type { RequestEvent } from "../../src/core/hooks.js";
 import { signDaxPay, verifyDaxPaySignature } from "../../src/daxpay/sign.js";
 import { signGatePay, verifyGatePaySignature } from "../../src/gatepay/sign.js";
 import { signPayerMax, verifyPayerMaxSignature } from "../../src/payermax/sign.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
-import { type ClientSet, createClients, type Outcome, rejectionOf, settle } from "./support/clients.js";
+import {
+  type ClientSet,
+  type ClientSetOptions,
+  createClients,
+  type Outcome,
+  rejectionOf,
+  settle,
+} from "./support/clients.js";
 import { reliabilityCredentials } from "./support/credentials.js";
 import { writeFigures } from "./support/figures.js";
 import { hostileString, isWellFormedUtf16 } from "./support/hostile.js";
@@ -81,6 +93,37 @@ const orderState = fc.constantFrom("unpaid", "paid");
 /** Where to change a byte, and how: body bytes are XOR-ed with `byte`, header characters moved 1 to 93 places on. */
 const mutation = fc.record({ position: fc.nat(), byte: fc.integer({ min: 1, max: 255 }) });
 const headerStep = (byte: number) => 1 + (byte % 93);
+
+/** Where a byte of a DaxPay answer lies, as far as its signature is concerned. */
+type DaxPayByteRole = "signed" | "null member" | "envelope";
+
+/**
+ * What DaxPay's signature covers at byte `at` of an answer body: "signed" inside `data` (its key and
+ * every non-null member), "null member" inside a `"name":null` member of `data` (the server skips
+ * nulls when signing, so the signature cannot see them), "envelope" outside `data`.
+ */
+function daxPayByteRole(body: Buffer, at: number): DaxPayByteRole {
+  const start = body.indexOf('"data":{');
+  const end = body.indexOf("}", start);
+  if (start === -1 || at < start || at > end) return "envelope";
+  // latin1: one character per byte, so a match index is a byte offset.
+  const data = body.subarray(start, end + 1).toString("latin1");
+  for (const member of data.matchAll(/"[^"]*":null/g)) {
+    const from = start + (member.index ?? 0);
+    if (at >= from && at < from + member[0].length) return "null member";
+  }
+  return "signed";
+}
+
+/** DaxPay's `data` as the client delivers it: resTime (int64) as exact decimal text. */
+function exactDaxPayData(data: Record<string, unknown>): Record<string, unknown> {
+  return { ...data, resTime: String(data.resTime) };
+}
+
+/** The members of `data` the signature covers: every one that is not null. */
+function signedFields(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== null));
+}
 
 describe("an answer with one byte changed on the way", () => {
   it("passes through the proxy untouched and is accepted when nobody tampers (the control)", async () => {
@@ -185,29 +228,32 @@ describe("an answer with one byte changed on the way", () => {
       await fc.assert(
         fc.asyncProperty(orderState, mutation, async (state, change) => {
           const order = sandbox.seed.daxpayOrder({ status: state === "paid" ? "success" : "progress" });
-          let inData = false;
+          // Set by the proxy when the answer passes; `as` keeps TypeScript from narrowing it to "envelope".
+          let where = "envelope" as DaxPayByteRole;
           proxy.tamper = (answer) => {
-            const start = answer.body.indexOf('"data":{');
-            const end = answer.body.indexOf("}", start);
             const at = change.position % answer.body.length;
-            inData = start !== -1 && at >= start && at <= end;
+            where = daxPayByteRole(answer.body, at);
             return flipBodyByte(answer, at, change.byte);
           };
           const outcome = await settle(clients.daxpay.cancel({ orderNo: order.orderNo }));
           const genuine = JSON.parse(proxy.genuine?.body.toString() ?? "{}") as { data?: unknown };
           expect(genuine.data).toMatchObject({ sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
-          if (inData) {
+          const genuineData = genuine.data as Record<string, unknown>;
+          if (where === "signed") {
             expectRefusedAsTampered(outcome, "daxpay");
             count("daxpay.inData");
           } else if (outcome.ok) {
-            // Only the unsigned envelope (msg, traceId) changed: the signed result is the genuine one.
+            // Only what DaxPay does not sign changed (the envelope's msg or traceId, or a null field of
+            // data: the server skips nulls when signing): every signed field is the genuine one.
             expect(state).toBe("unpaid");
-            expect((outcome.value as { data: unknown }).data).toStrictEqual(genuine.data);
-            count("daxpay.outsideDataSameResult");
+            const data = (outcome.value as { data: Record<string, unknown> }).data;
+            if (where === "envelope") expect(data).toStrictEqual(exactDaxPayData(genuineData));
+            else expect(signedFields(data)).toStrictEqual(signedFields(exactDaxPayData(genuineData)));
+            count(where === "envelope" ? "daxpay.outsideDataSameResult" : "daxpay.nullFieldSameResult");
           } else {
             leaks.check("daxpay tampered envelope", outcome.error);
             expect(outcome.error).toBeInstanceOf(PayClientError);
-            count("daxpay.outsideDataRefused");
+            count(where === "envelope" ? "daxpay.outsideDataRefused" : "daxpay.nullFieldRefused");
           }
           count("daxpay.runs");
         }),
@@ -277,11 +323,11 @@ describe("replayed requests at the sandbox", () => {
     return { status: response.status, body: (await response.json()) as { code?: string } };
   }
 
-  function capturingClients(sent: SentRequest[], now?: () => number): ClientSet {
+  function capturingClients(sent: SentRequest[], options: ClientSetOptions = {}): ClientSet {
     return createClients(sandbox.url, sandbox.credentials, {
       fetch: capturingFetch(sent),
       retry: { retries: 0 },
-      ...(now === undefined ? {} : { now }),
+      ...options,
     });
   }
 
@@ -290,8 +336,9 @@ describe("replayed requests at the sandbox", () => {
     const order = sandbox.seed.gatepayPrepayOrder();
     await capturingClients(sent).gatepay.closeOrder({ merchantTradeNo: order.merchantTradeNo });
     const again = await replay(sent[0] as SentRequest);
+    // GatePay answers request errors with HTTP 200 (its error-code page).
     expect(again).toStrictEqual({
-      status: 400,
+      status: 200,
       body: { status: "FAIL", code: "400020", errorMessage: "signature nonce error" },
     });
     const record = sandbox
@@ -347,13 +394,17 @@ describe("replayed requests at the sandbox", () => {
   it("a GatePay request signed more than 10 s ago is refused 400003, and so is its replay", async () => {
     const sent: SentRequest[] = [];
     const order = sandbox.seed.gatepayPrepayOrder();
-    // Signed 10.5 s ago: the request is stale on arrival.
+    // Signed 10.5 s ago: the request is stale on arrival. The same slow clock would find the
+    // sandbox's signed answer 10.5 s in its future too (a SignatureError "stale"), so this client
+    // leaves answer signatures unchecked to show what the sandbox said.
     const error = await rejectionOf(
-      capturingClients(sent, () => Date.now() - 10_500).gatepay.closeOrder({
-        merchantTradeNo: order.merchantTradeNo,
-      }),
+      capturingClients(sent, {
+        now: () => Date.now() - 10_500,
+        gatepayResponseSignatures: "off",
+      }).gatepay.closeOrder({ merchantTradeNo: order.merchantTradeNo }),
     );
-    expect((error as { providerCode?: string }).providerCode).toBe("400003");
+    expect(error).toBeInstanceOf(ClockSkewError);
+    expect((error as ClockSkewError).providerCode).toBe("400003");
     // Replayed, it is still stale; the order was never touched.
     expect((await replay(sent[0] as SentRequest)).body.code).toBe("400003");
     expect(sandbox.orders("gatepayPrepayOrder").find((o) => o.prepayId === order.prepayId)?.status).toBe(
@@ -447,7 +498,7 @@ describe("callback verification helpers", () => {
   );
 
   it(`verifyDaxPaySignature refuses ${RUNS} callbacks with a value, a field or the sign changed`, () => {
-    // Quotes and backslashes are deleted before signing (PROVIDERS.md, DaxPay step 3), so a change
+    // Quotes and backslashes are deleted before signing (docs/providers.md, "DaxPay", step 3), so a change
     // to one of them alone is invisible to the rule; see the next test.
     const value = callbackBody.filter((text) => !/["\\]/.test(text));
     const fields = fc.record({

@@ -1,8 +1,8 @@
-// The physical limit of a correct client, per provider: build the request bytes, do the crypto the
+// Each provider's protocol as the bench's baseline sees it: build the request bytes, do the crypto the
 // protocol demands inline with keys parsed once (the request signature; the response verification where
-// the provider signs), and nothing else. Deliberately written against node:crypto directly, not our
-// sign.ts, so the baseline cannot inherit a cost from the code under test. The sandbox load generator
-// uses the same builders.
+// the provider signs), and nothing else. Deliberately written against node:crypto directly, never
+// importing src/, so neither the limit nor the peers (lib/contenders.ts) can inherit a cost from the
+// code under test. The sandbox load generator uses the same builders.
 import {
   constants,
   createHmac,
@@ -52,7 +52,24 @@ export interface GatePayKeys {
   readonly key: Buffer;
 }
 
-/** A signed GatePay close-order request: four headers, HMAC-SHA512 over `ts\nnonce\nbody\n`. */
+/** GatePay's four signing headers for `body`: HMAC-SHA512 over `ts\nnonce\nbody\n`, hex. */
+export function gatePaySignedHeaders(
+  keys: GatePayKeys,
+  body: string,
+  nowMs: number,
+  nonce: string,
+): Record<string, string> {
+  const timestamp = String(nowMs);
+  const signature = createHmac("sha512", keys.key).update(`${timestamp}\n${nonce}\n${body}\n`).digest("hex");
+  return {
+    "x-gatepay-certificate-clientid": keys.clientId,
+    "x-gatepay-timestamp": timestamp,
+    "x-gatepay-nonce": nonce,
+    "x-gatepay-signature": signature,
+  };
+}
+
+/** A signed GatePay close-order request. */
 export function gatePayCloseRequest(
   keys: GatePayKeys,
   merchantTradeNo: string,
@@ -60,18 +77,10 @@ export function gatePayCloseRequest(
   nonce: string,
 ): WireRequest {
   const body = JSON.stringify({ merchantTradeNo });
-  const timestamp = String(nowMs);
-  const signature = createHmac("sha512", keys.key).update(`${timestamp}\n${nonce}\n${body}\n`).digest("hex");
   return {
     method: "POST",
     path: "/v1/pay/order/close",
-    headers: {
-      "content-type": "application/json",
-      "x-gatepay-certificate-clientid": keys.clientId,
-      "x-gatepay-timestamp": timestamp,
-      "x-gatepay-nonce": nonce,
-      "x-gatepay-signature": signature,
-    },
+    headers: { "content-type": "application/json", ...gatePaySignedHeaders(keys, body, nowMs, nonce) },
     body,
   };
 }
@@ -114,6 +123,21 @@ export interface DaxPayKeys {
   readonly key: Buffer;
 }
 
+/** The signed DaxPay cancel body for a request time in seconds: nonceStr, reqTime and sign in the body. */
+export function daxPaySignedCancelBody(
+  keys: DaxPayKeys,
+  orderNo: string,
+  reqTime: number,
+  nonce: string,
+): string {
+  // The known fields in code-unit order, so the sign string needs no sort.
+  const signature = createHmac("sha256", keys.key)
+    .update(`nonceStr=${nonce}&orderNo=${orderNo}&reqTime=${reqTime}&key=${keys.secret}`)
+    .digest("hex");
+  // The key order our client sends (the bytes must match; DaxPay signs sorted fields, not the body).
+  return JSON.stringify({ orderNo, nonceStr: nonce, reqTime, sign: signature });
+}
+
 /** A signed DaxPay cancel request: reqTime (seconds), nonceStr and sign (HMAC-SHA256) in the body. */
 export function daxPayCancelRequest(
   keys: DaxPayKeys,
@@ -121,14 +145,31 @@ export function daxPayCancelRequest(
   nowMs: number,
   nonce: string,
 ): WireRequest {
-  const reqTime = Math.floor(nowMs / 1000);
-  // The known fields in code-unit order, so the sign string needs no sort.
-  const signature = createHmac("sha256", keys.key)
-    .update(`nonceStr=${nonce}&orderNo=${orderNo}&reqTime=${reqTime}&key=${keys.secret}`)
-    .digest("hex");
-  // The key order our client sends (the bytes must match; DaxPay signs sorted fields, not the body).
-  const body = JSON.stringify({ orderNo, nonceStr: nonce, reqTime, sign: signature });
+  const body = daxPaySignedCancelBody(keys, orderNo, Math.floor(nowMs / 1000), nonce);
   return { method: "POST", path: "/unipay/cancel", headers: { "content-type": "application/json" }, body };
+}
+
+/** The HMAC-SHA256 `sign` DaxPay puts on an object (an answer's `data`), hex. */
+export function daxPaySign(keys: DaxPayKeys, fields: Record<string, unknown>): string {
+  return createHmac("sha256", keys.key).update(daxPayString(fields, keys.secret)).digest("hex");
+}
+
+/** DaxPay's success answer to a cancel: `data` = code 0 and `resTime` (seconds), signed with HMAC-SHA256. */
+export function daxPayCancelAnswer(
+  keys: DaxPayKeys,
+  resTime: number,
+): { status: number; headers: Record<string, string>; body: string } {
+  const data = { code: 0, resTime };
+  return {
+    status: 200,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      code: 0,
+      msg: "success",
+      data: { ...data, sign: daxPaySign(keys, data) },
+      traceId: "bench-trace-0001",
+    }),
+  };
 }
 
 /** DaxPay cancel; verifies the answer's `data.sign` (HMAC-SHA256 over `data` minus `sign`). */
@@ -141,8 +182,7 @@ export function daxPayLimit(options: { readonly secret: string; readonly orderNo
       const data = json.data;
       if (json.code !== 0 || typeof data !== "object" || data === null)
         throw new Error("DaxPay limit: not handled");
-      const expected = createHmac("sha256", keys.key).update(daxPayString(data, keys.secret)).digest("hex");
-      if (!hexEquals(expected, data.sign)) throw new Error("DaxPay limit: bad data.sign");
+      if (!hexEquals(daxPaySign(keys, data), data.sign)) throw new Error("DaxPay limit: bad data.sign");
       if (data.code !== 0) throw new Error("DaxPay limit: not cancelled");
       return data;
     },
@@ -161,13 +201,13 @@ export interface PayerMaxKeys {
   readonly privateKey: KeyObject;
 }
 
-/** A signed PayerMax cancel request: the 1.5 envelope, `sign` header = Base64 RSA-SHA256 over the body. */
-export function payerMaxCancelRequest(
-  keys: PayerMaxKeys,
+/** The PayerMax 1.5 cancel envelope, serialized in the order our client sends. */
+export function payerMaxCancelBody(
+  keys: Pick<PayerMaxKeys, "appId" | "merchantNo">,
   input: { readonly requestId: string; readonly outTradeNo: string },
   nowMs: number,
-): WireRequest {
-  const body = JSON.stringify({
+): string {
+  return JSON.stringify({
     version: "1.5",
     keyVersion: "1",
     requestTime: payerMaxRequestTime(nowMs),
@@ -175,11 +215,24 @@ export function payerMaxCancelRequest(
     merchantNo: keys.merchantNo,
     data: { requestId: input.requestId, outTradeNo: input.outTradeNo },
   });
-  const signature = sign("sha256", Buffer.from(body, "utf8"), { key: keys.privateKey, padding: PKCS1 });
+}
+
+/** PayerMax's `sign` header for `body`: Base64 RSA-SHA256 (PKCS#1 v1.5) over its UTF-8 bytes. */
+export function payerMaxSign(privateKey: KeyObject, body: string): string {
+  return sign("sha256", Buffer.from(body, "utf8"), { key: privateKey, padding: PKCS1 }).toString("base64");
+}
+
+/** A signed PayerMax cancel request: the 1.5 envelope, `sign` header = Base64 RSA-SHA256 over the body. */
+export function payerMaxCancelRequest(
+  keys: PayerMaxKeys,
+  input: { readonly requestId: string; readonly outTradeNo: string },
+  nowMs: number,
+): WireRequest {
+  const body = payerMaxCancelBody(keys, input, nowMs);
   return {
     method: "POST",
     path: "/aggregate-pay/api/gateway/cancel",
-    headers: { "content-type": "application/json", sign: signature.toString("base64") },
+    headers: { "content-type": "application/json", sign: payerMaxSign(keys.privateKey, body) },
     body,
   };
 }

@@ -1,6 +1,9 @@
 // Renders a bench result as readable text tables (the default output) and as Markdown (the README's
 // "Performance" figures). Both read only the result object, so the README shows exactly what a run
 // printed with --json.
+import type { PeersSection } from "../peers.js";
+import { CONTENDER_NAMES, type ContenderName } from "./contender-names.js";
+import { PEER_OPERATIONS } from "./fixture.js";
 import type { BenchResult } from "./result.js";
 import { isPending } from "./result.js";
 import { formatBytes, formatInt, formatMs, formatRatio } from "./stats.js";
@@ -13,45 +16,117 @@ interface Table {
   readonly note?: string;
 }
 
-function overheadTables(result: BenchResult): Table[] {
-  const section = result.overhead;
+/** How the contenders are named in the tables. */
+const CONTENDER_LABELS: Record<ContenderName, string> = {
+  limit: "limit: node:http keep-alive + crypto",
+  fetch: "fetch + crypto",
+  got: "got + crypto",
+  axios: "axios + crypto",
+  ky: "ky + crypto",
+  "openapi-fetch": "openapi-fetch + signing middleware",
+  payclients: "payclients",
+};
+
+function formatUs(us: number | undefined): string {
+  return us === undefined || !Number.isFinite(us) ? "n/a" : `${Math.round(us)} µs`;
+}
+
+function peersTables(result: BenchResult): Table[] {
+  const section = result.peers;
   if (section === null) return [];
-  if (isPending(section))
-    return [{ title: "overhead", headers: ["status"], rows: [[`pending: ${section.reason}`]] }];
-  const target = section.targetRatio;
-  return [
-    {
-      title: `overhead: client vs physical limit (target ratio ≤ ${target})`,
-      headers: [
-        "provider",
-        "client p50",
-        "limit p50",
-        "ratio",
-        "target",
-        "client req/s @16",
-        "limit req/s @16",
-        "added µs (stub)",
-        "same bytes",
-      ],
-      rows: section.rows.map((row) =>
-        row.status === "error" || row.latency === undefined
-          ? [`${row.provider} ${row.operation}`, `error: ${row.error ?? "?"}`, "", "", "", "", "", "", ""]
-          : [
-              `${row.provider} ${row.operation}`,
-              formatMs(row.latency.clientMs),
-              formatMs(row.latency.limitMs),
-              formatRatio(row.latency.ratio),
-              row.latency.withinTarget
-                ? "met"
-                : `missed by ${((row.latency.ratio / target - 1) * 100).toFixed(0)}%`,
-              formatInt(row.throughput?.clientRps ?? Number.NaN),
-              formatInt(row.throughput?.limitRps ?? Number.NaN),
-              `${row.stub?.addedUs ?? "n/a"} (${row.stub?.clientUs ?? "?"} vs ${row.stub?.limitUs ?? "?"})`,
-              row.sameBytes ? "yes" : "no",
-            ],
+  const runtimes = section.runtimes;
+  const tables: Table[] = [];
+  for (const { provider, operation } of PEER_OPERATIONS) {
+    const headers = [
+      "contender",
+      ...runtimes.flatMap((runtime) => [
+        `${runtime.label} p50`,
+        "p50 ×limit",
+        `${runtime.label} req/s @${section.concurrency}`,
+        "req/s ×limit",
+        "CPU/call (×limit)",
+      ]),
+    ];
+    const rowsOf = runtimes.map((runtime) => runtime.providers.find((row) => row.provider === provider));
+    const rows = CONTENDER_NAMES.map((name) => [
+      CONTENDER_LABELS[name],
+      ...runtimes.flatMap((runtime, i) => {
+        const row = rowsOf[i];
+        if (runtime.status === "error") return [`not run: ${runtime.error ?? "?"}`, "", "", "", ""];
+        if (row === undefined || row.status === "error")
+          return [`error: ${row?.error ?? "?"}`, "", "", "", ""];
+        const figures = row.contenders.find((contender) => contender.name === name);
+        if (figures === undefined || figures.status === "error")
+          return [`error: ${figures?.error ?? "?"}`, "", "", "", ""];
+        const limitCpu = row.contenders.find((contender) => contender.name === "limit")?.cpuUsPerCall;
+        return [
+          formatUs(figures.p50Us),
+          formatRatio(figures.latencyRatio ?? Number.NaN),
+          formatInt(figures.rps ?? Number.NaN),
+          formatRatio(figures.rpsRatio ?? Number.NaN),
+          `${formatUs(figures.cpuUsPerCall)} (${formatRatio((figures.cpuUsPerCall ?? Number.NaN) / (limitCpu ?? Number.NaN))})`,
+        ];
+      }),
+    ]);
+    const differing = runtimes.flatMap((runtime, i) =>
+      Object.entries(rowsOf[i]?.byteDifferences ?? {}).map(
+        ([name, list]) => `${runtime.label} ${name}: ${(list ?? []).join("; ")}`,
       ),
-    },
-  ];
+    );
+    tables.push({
+      title:
+        `peers: ${provider} ${operation}, median latency, requests/s and the client's CPU per call ` +
+        "(×limit = cost against the limit)",
+      headers,
+      rows,
+      note:
+        differing.length === 0
+          ? "Every contender sent the limit's path, body and protocol headers (byte check, fixed clock and nonce)."
+          : `Differs from the limit's request: ${differing.join(" | ")}`,
+    });
+  }
+  return tables;
+}
+
+/** One line per runtime and provider: payclients against the issue 12 targets. */
+function peersTargetLines(section: PeersSection): string[] {
+  const lines: string[] = [];
+  for (const runtime of section.runtimes) {
+    if (runtime.status === "error") {
+      lines.push(`peers ${runtime.label}: not measured (${runtime.error ?? "error"})`);
+      continue;
+    }
+    for (const row of runtime.providers) {
+      const prefix = `peers ${runtime.label} ${row.provider}`;
+      const ours = row.contenders.find((contender) => contender.name === "payclients");
+      if (row.status === "error" || ours?.p50Us === undefined || ours.rps === undefined) {
+        lines.push(`${prefix}: payclients not measured (${row.error ?? ours?.error ?? "error"})`);
+        continue;
+      }
+      const worst = Math.max(ours.latencyRatio ?? Number.NaN, ours.rpsRatio ?? Number.NaN);
+      const limitPart =
+        `payclients ${formatRatio(ours.latencyRatio ?? Number.NaN)} the limit by p50, ` +
+        `${formatRatio(ours.rpsRatio ?? Number.NaN)} by req/s: ` +
+        (worst <= section.targetRatio
+          ? `within ${section.targetRatio}x, met`
+          : `target ≤ ${section.targetRatio}x missed by ${((worst / section.targetRatio - 1) * 100).toFixed(0)}%`);
+      const behind: string[] = [];
+      for (const name of section.peers) {
+        const peer = row.contenders.find((contender) => contender.name === name);
+        if (peer?.p50Us === undefined || peer.rps === undefined) continue;
+        if (peer.p50Us <= ours.p50Us)
+          behind.push(`${name} p50 ${formatUs(peer.p50Us)} vs ${formatUs(ours.p50Us)}`);
+        if (peer.rps >= ours.rps)
+          behind.push(`${name} ${formatInt(peer.rps)} vs ${formatInt(ours.rps)} req/s`);
+      }
+      const peerPart =
+        behind.length === 0
+          ? `ahead of every peer (${section.peers.join(", ")}), met`
+          : `ahead of every peer: missed (${behind.join("; ")})`;
+      lines.push(`${prefix}: ${limitPart}; ${peerPart}`);
+    }
+  }
+  return lines;
 }
 
 function signingTables(result: BenchResult): Table[] {
@@ -155,7 +230,7 @@ function sandboxTables(result: BenchResult): Table[] {
 
 function allTables(result: BenchResult): Table[] {
   return [
-    ...overheadTables(result),
+    ...peersTables(result),
     ...signingTables(result),
     ...codegenTables(result),
     ...bundleTables(result),
@@ -188,6 +263,7 @@ export function renderText(result: BenchResult): string {
         .trimEnd();
     out.push(table.title, line(table.headers), widths.map((w) => "-".repeat(w)).join("  "));
     for (const row of table.rows) out.push(line(row));
+    if (table.note !== undefined) out.push(table.note);
     out.push("");
   }
   const targets = targetLines(result);
@@ -196,26 +272,10 @@ export function renderText(result: BenchResult): string {
   return out.join("\n");
 }
 
-/** One line per target of issue 9: met, or missed and by how much. */
+/** One line per target (issues 9 and 12): met, or missed and by how much. */
 export function targetLines(result: BenchResult): string[] {
   const lines: string[] = [];
-  const overhead = result.overhead;
-  if (overhead !== null) {
-    for (const row of overhead.rows) {
-      if (row.latency === undefined) {
-        lines.push(`overhead ${row.provider}: not measured (${row.error ?? "error"})`);
-        continue;
-      }
-      const { ratio } = row.latency;
-      lines.push(
-        ratio <= overhead.targetRatio
-          ? `overhead ${row.provider}: ${formatRatio(ratio)}, target ≤ ${overhead.targetRatio} met`
-          : `overhead ${row.provider}: ${formatRatio(ratio)}, target ≤ ${overhead.targetRatio} missed by ` +
-              `${((ratio / overhead.targetRatio - 1) * 100).toFixed(0)}% ` +
-              `(${row.stub?.addedUs ?? "?"} µs of client work per call above the limit's)`,
-      );
-    }
-  }
+  if (result.peers !== null) lines.push(...peersTargetLines(result.peers));
   const bundle = result.bundle;
   if (bundle !== null) {
     for (const row of bundle.rows) {
@@ -244,6 +304,7 @@ export function renderMarkdown(result: BenchResult): string {
     out.push(`| ${table.headers.join(" | ")} |`, `|${table.headers.map(() => " --- |").join("")}`);
     for (const row of table.rows)
       out.push(`| ${row.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`);
+    if (table.note !== undefined) out.push("", `_${table.note}_`);
     out.push("");
   }
   out.push(`_${machineLine(result)}._`);

@@ -1,11 +1,11 @@
 // The shape of `npm run bench -- --json`: one object, one key per section (null when not run).
 import type { BundleSection } from "../bundle.js";
 import type { CodegenSection } from "../codegen.js";
-import type { OverheadSection } from "../overhead.js";
+import type { PeersSection } from "../peers.js";
 import type { SandboxSection } from "../sandbox.js";
 import type { SigningSection } from "../signing.js";
 
-export const SECTION_NAMES = ["overhead", "signing", "codegen", "bundle", "sandbox"] as const;
+export const SECTION_NAMES = ["peers", "signing", "codegen", "bundle", "sandbox"] as const;
 
 export type SectionName = (typeof SECTION_NAMES)[number];
 
@@ -23,7 +23,7 @@ export interface BenchResult {
     cpuModel: string;
     date: string;
   };
-  overhead: OverheadSection | null;
+  peers: PeersSection | null;
   signing: SigningSection | null;
   codegen: CodegenSection | null;
   bundle: BundleSection | null;

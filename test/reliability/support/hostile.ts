@@ -146,7 +146,8 @@ export function utf8Bytes(text: string): number {
 
 /** The rules of one string field, from the spec. */
 export interface FieldRule {
-  readonly maxCodePoints?: number;
+  /** The spec's maxLength, counted in UTF-16 code units as the providers' servers count it. */
+  readonly maxUnits?: number;
   readonly maxBytes?: number;
   readonly pattern?: RegExp;
   readonly oneOf?: readonly string[];
@@ -157,7 +158,7 @@ const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
 /** The field rules of each operation, from the specs (docs/provider-behaviour.md, generated/openapi). */
 export const FIELD_RULES = {
-  closeOrder: { merchantTradeNo: { maxCodePoints: 32, maxBytes: 32 }, prepayId: {} },
+  closeOrder: { merchantTradeNo: { maxUnits: 32, maxBytes: 32 }, prepayId: {} },
   createRecharge: {
     quoteToken: {},
     bankId: {},
@@ -169,17 +170,18 @@ export const FIELD_RULES = {
   },
   cancelRecharge: { orderId: {} },
   daxpayCancel: {
-    orderNo: { maxCodePoints: 32 },
-    bizOrderNo: { maxCodePoints: 100 },
+    orderNo: { maxUnits: 32 },
+    bizOrderNo: { maxUnits: 100 },
     clientIp: { ip: true },
   },
-  payermaxCancel: { requestId: { maxCodePoints: 64 }, outTradeNo: { maxCodePoints: 64 } },
+  payermaxCancel: { requestId: { maxUnits: 64 }, outTradeNo: { maxUnits: 64 } },
 } as const satisfies Record<string, Record<string, FieldRule>>;
 
 /** True when a present value meets the rule (and the library-wide rules: non-empty, well-formed). */
 export function meetsRule(value: string, rule: FieldRule): boolean {
   if (value === "" || !isWellFormedUtf16(value)) return false;
-  if (rule.maxCodePoints !== undefined && codePoints(value) > rule.maxCodePoints) return false;
+  // String.length counts UTF-16 code units: an astral character such as "😀" is two.
+  if (rule.maxUnits !== undefined && value.length > rule.maxUnits) return false;
   if (rule.maxBytes !== undefined && utf8Bytes(value) > rule.maxBytes) return false;
   if (rule.pattern !== undefined && !rule.pattern.test(value)) return false;
   if (rule.oneOf !== undefined && !rule.oneOf.includes(value)) return false;

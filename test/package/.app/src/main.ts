@@ -168,9 +168,9 @@ try {
   const refused = await cancelOrder(clients, { provider: "daxpay", orderNo: paidAtDaxPay.orderNo });
   ok(refused.outcome === "rejected", `cancelOrder of a paid order, got ${refused.outcome}`);
 
-  // --- The raw openapi-fetch clients, signing middleware installed ----------------------------------
+  // --- The openapi-fetch clients (client.openapi), signing middleware installed ----------------------
   const rawOrder = sandbox.seed.gatepayPrepayOrder();
-  const raw = await gatepay.raw.payments.POST("/v1/pay/order/close", {
+  const raw = await gatepay.openapi.payments.POST("/v1/pay/order/close", {
     body: { merchantTradeNo: rawOrder.merchantTradeNo },
   });
   ok(raw.data?.status === "SUCCESS", "the raw client's request is signed and answered");
