@@ -13,7 +13,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 创建 OTC 入金订单
+         * 创建 OTC 入金订单 (Create an OTC fiat deposit order)
          * @description 创建 OTC 法币入金订单。
          */
         post: operations["createRecharge"];
@@ -33,7 +33,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 取消 OTC 入金订单
+         * 取消 OTC 入金订单 (Cancel an OTC fiat deposit order)
          * @description 在确认付款前取消 OTC 入金订单。
          */
         post: operations["cancelRecharge"];

@@ -14,7 +14,7 @@ export interface paths {
         put?: never;
         /**
          * Close prepay order
-         * @description This page documents the POST /v1/pay/order/close endpoint. The full schema, parameters, and examples are rendered from the linked OpenAPI definition above.
+         * @description Closes a prepay order that has not been paid, named by `merchantTradeNo` or `prepayId`. Reconstructed from GatePay's API reference page for POST /v1/pay/order/close: its request example, header list, body fields and success answer are reproduced here as the page shows them (the page renders them from a GatePay OpenAPI definition that is not published on its own).
          */
         post: operations["closeOrder"];
         delete?: never;

@@ -29,6 +29,37 @@ function inlineRedoclyBadge(html: string): string {
   return REDOCLY_BADGE_URLS.reduce((page, url) => page.replaceAll(url, dataUri), html);
 }
 
+/**
+ * Two fixes Redoc 3 has no option for, added to each API page's <head>:
+ * - The page opened at its plain address shows each tag folded ("+ Show"), so a reader sees no
+ *   operation until clicking. Redoc opens a tag when the address names it (`#/<tag>`), so a page
+ *   opened without a route is given its first tag's route before Redoc starts (every API here has
+ *   one tag; the others stay one click away in the sidebar).
+ * - The sample panel is a fixed-width column: at 1280-1400 px a payclients sample's long lines were
+ *   cut off under a scroll bar, and the copy button sat over the first line. Samples wrap instead
+ *   (keeping every character visible), with room on the right for the button.
+ */
+function pageAdditions(firstTagRoute: string | undefined): string {
+  const style =
+    "<style>" +
+    '[data-testid="right-panel"] pre[data-testid="source-code"]{white-space:pre-wrap;overflow-wrap:anywhere;padding-right:44px}' +
+    "</style>";
+  if (firstTagRoute === undefined) return style;
+  const script =
+    "<script>" +
+    `if(location.hash===""||location.hash==="#")history.replaceState(null,"",location.pathname+location.search+${JSON.stringify(firstTagRoute)});` +
+    "</script>";
+  return style + script;
+}
+
+/** Inserts `additions` at the start of the page's <head>, before Redoc's own script runs. */
+function addToHead(html: string, additions: string): string {
+  const head = /<head[^>]*>/i.exec(html);
+  if (head === null) throw new Error("Redoc page has no <head>: cannot add the docs fixes");
+  const at = head.index + head[0].length;
+  return `${html.slice(0, at)}${additions}${html.slice(at)}`;
+}
+
 /** Runs one Redocly command with telemetry off; its output (and Node 20 banner) is shown only on failure. */
 function runRedocly(args: string[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -67,7 +98,8 @@ async function buildApiPage(api: ApiInfo, site: string): Promise<void> {
     "--output",
     relative(root, output),
   ]);
-  writeFileSync(output, inlineRedoclyBadge(readFileSync(output, "utf8")));
+  const page = inlineRedoclyBadge(readFileSync(output, "utf8"));
+  writeFileSync(output, addToHead(page, pageAdditions(api.tags[0]?.route)));
 }
 
 /** Writes the whole site into `site` (emptied first) and returns the files written, relative to it. */

@@ -14,6 +14,10 @@
 //   6. imports        every bare import in dist/ is a dependency or a node: builtin, and each provider
 //                     entry point loads no other provider (and the root loads no sandbox)
 //   7. run            the compiled app against startSandbox(), on Node 20, 20.19.0 and 24
+//   8. require        the CommonJS app (src/require.cts, accepted by tsc) require()s every entry point
+//                     and runs, on the same three Nodes
+//   9. bins           node_modules/.bin/payclients and payclients-sandbox start and print their usage
+//  10. README         the README's sandbox-in-tests example runs and passes
 //
 // The app lives in a dot folder so that the repository's own typecheck, which cannot resolve
 // `payclients` before it is packed and installed, skips it. Exit code 0 only when every check passes.
@@ -142,6 +146,7 @@ interface PackReport {
 }
 
 interface PackageJson extends PackageEntryPoints {
+  bin?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -239,9 +244,10 @@ function tscErrors(output: string): { file: string; line: number; code: string; 
 }
 
 /**
- * The TypeScript examples of README's "Install and use" section, compiled with the app so the README
- * cannot drift from the published types. Each starts with a `// <file>.ts` line naming it, so one
- * example can import another (`./clients.js`) the way an app's files do.
+ * The README's TypeScript examples that name their file (a first line `// <file>.ts`), compiled with the
+ * app so the README cannot drift from the published types: every one in "Install and use" (which must
+ * have some) and any elsewhere, such as the sandbox-in-tests example. One may import another
+ * (`./clients.js`) the way an app's files do. Fragments without a file line are not apps and are skipped.
  */
 function readmeExamples(): { name: string; code: string }[] {
   const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -249,10 +255,15 @@ function readmeExamples(): { name: string; code: string }[] {
   if (section === undefined) throw new CheckFailed('README.md has no "## Install and use" section');
   const examples: { name: string; code: string }[] = [];
   for (const match of section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
-    const code = match[1] ?? "";
-    const name = /^\/\/ ([\w-]+\.ts)\n/.exec(code)?.[1];
-    if (name === undefined)
+    if (!/^\/\/ [\w.-]+\.ts\n/.test(match[1] ?? ""))
       throw new CheckFailed("README: each ```ts block of Install and use starts with // <file>.ts");
+  }
+  for (const match of readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
+    const code = match[1] ?? "";
+    const name = /^\/\/ ([\w.-]+\.ts)\n/.exec(code)?.[1];
+    if (name === undefined) continue;
+    if (examples.some((example) => example.name === name))
+      throw new CheckFailed(`README: two examples are named ${name}`);
     examples.push({ name, code });
   }
   if (examples.length === 0) throw new CheckFailed("README: Install and use has no ```ts examples");
@@ -262,7 +273,7 @@ function readmeExamples(): { name: string; code: string }[] {
 async function compileApp(app: string): Promise<{ value: true; detail: string }> {
   const result = await run(process.execPath, [tsc, "-p", join(app, "tsconfig.json")], { cwd: app });
   if (result.code !== 0) throw new CheckFailed(`tsc exited ${result.code}\n${tail(result)}`);
-  const files = readdirSync(join(app, "src")).filter((name) => name.endsWith(".ts"));
+  const files = readdirSync(join(app, "src")).filter((name) => /\.c?ts$/.test(name));
   const examples = readdirSync(join(app, "src/readme"));
   return {
     value: true,
@@ -274,7 +285,11 @@ async function compileApp(app: string): Promise<{ value: true; detail: string }>
 async function compileForBundler(app: string): Promise<{ value: true; detail: string }> {
   const config = join(app, "tsconfig.bundler.json");
   const compilerOptions = { module: "ESNext", moduleResolution: "bundler", noEmit: true, skipLibCheck: true };
-  writeFileSync(config, JSON.stringify({ extends: "./tsconfig.json", compilerOptions }));
+  // A bundler build is ESM: the CommonJS app (require.cts) is checked by the NodeNext build only.
+  writeFileSync(
+    config,
+    JSON.stringify({ extends: "./tsconfig.json", compilerOptions, exclude: ["src/**/*.cts"] }),
+  );
   const result = await run(process.execPath, [tsc, "-p", config], { cwd: app });
   if (result.code !== 0) throw new CheckFailed(`tsc exited ${result.code}\n${tail(result)}`);
   return {
@@ -468,6 +483,56 @@ async function runApp(app: string, node: string): Promise<{ value: true; detail:
   return { value: true, detail: last.replace(/^app: /, "") };
 }
 
+/**
+ * The package's bins as npm links them into node_modules/.bin (npx finds them there): each starts, under
+ * the Node given, and prints its usage. Their behaviour is tested from source in src/cli.test.ts and
+ * src/sandbox/bin.test.ts; this proves the built files are wired, executable and loadable.
+ */
+async function runBins(app: string, node: string): Promise<{ value: true; detail: string }> {
+  const names = Object.keys(packageJson.bin ?? {});
+  if (names.length === 0) throw new CheckFailed("package.json has no bin");
+  for (const name of names) {
+    const result = await run(node, [join(app, "node_modules/.bin", name), "--help"], {
+      cwd: app,
+      timeout: 30_000,
+    });
+    if (result.code !== 0 || !/^usage:/.test(result.stdout)) {
+      throw new CheckFailed(`${name} --help: exit ${result.code}\n${tail(result)}`);
+    }
+  }
+  return { value: true, detail: `${names.join(", ")} --help print their usage` };
+}
+
+/**
+ * The README's sandbox-in-tests example, compiled with the app, run as it stands: it must pass with a
+ * really fixed clock (the client shares it) and exit 0 without printing anything.
+ */
+async function runReadmeSandboxExample(app: string, node: string): Promise<{ value: true; detail: string }> {
+  const file = join(app, "dist/readme/sandbox.test.js");
+  if (!existsSync(file)) throw new CheckFailed("README has no // sandbox.test.ts example");
+  const result = await run(node, [file], { cwd: app, timeout: 60_000 });
+  if (result.code !== 0 || result.stdout.trim() !== "") {
+    throw new CheckFailed(`exit ${result.code}\n${tail(result)}`);
+  }
+  return {
+    value: true,
+    detail: "README sandbox.test.ts ran and passed (fixed clock shared with the client)",
+  };
+}
+
+/**
+ * The CommonJS app (src/require.cts → dist/require.cjs): require() of every entry point. Node 20.19
+ * warns that require(esm) is experimental; that warning is expected there and nothing else on stderr.
+ */
+async function runCommonJsApp(app: string, node: string): Promise<{ value: true; detail: string }> {
+  const result = await run(node, [join(app, "dist/require.cjs")], { cwd: app, timeout: 60_000 });
+  const last = result.stdout.trim().split("\n").pop() ?? "";
+  if (result.code !== 0 || !last.startsWith("app-cjs: ok")) {
+    throw new CheckFailed(`exit ${result.code}\n${tail(result)}`);
+  }
+  return { value: true, detail: last.replace(/^app-cjs: /, "") };
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -518,10 +583,19 @@ async function main(): Promise<void> {
     if (compiled === undefined) return;
     await Promise.all([
       check(`run: app on Node ${process.versions.node}`, () => runApp(dir, process.execPath)),
-      ...nodes.map((node) =>
+      check(`require: CJS app on Node ${process.versions.node}`, () => runCommonJsApp(dir, process.execPath)),
+      check(`bins: on Node ${process.versions.node}`, () => runBins(dir, process.execPath)),
+      check(`run: README sandbox example on Node ${process.versions.node}`, () =>
+        runReadmeSandboxExample(dir, process.execPath),
+      ),
+      ...nodes.flatMap((node) =>
         node === undefined
-          ? undefined
-          : check(`run: app on Node ${node.version}`, () => runApp(dir, node.bin)),
+          ? []
+          : [
+              check(`run: app on Node ${node.version}`, () => runApp(dir, node.bin)),
+              check(`require: CJS app on Node ${node.version}`, () => runCommonJsApp(dir, node.bin)),
+              check(`bins: on Node ${node.version}`, () => runBins(dir, node.bin)),
+            ],
       ),
     ]);
   }

@@ -1,5 +1,5 @@
 // npm start: starts the sandbox on a free loopback port and tours every operation through the real
-// clients. `npm start -- --keep` leaves the sandbox running and prints its URL and credentials as one
+// clients. `npm start -- --keep` leaves the sandbox running and prints its URL, admin token and credentials as one
 // `sandbox: {...}` JSON line, for people and scripts.
 import { parseArgs } from "node:util";
 import { startSandbox } from "../src/sandbox/index.js";
@@ -16,8 +16,8 @@ console.log(
 );
 
 if (values.keep) {
-  const { url, credentials } = sandbox;
-  console.log(`sandbox: ${JSON.stringify({ url, ...credentials })}`);
+  const { url, adminToken, credentials } = sandbox;
+  console.log(`sandbox: ${JSON.stringify({ url, adminToken, ...credentials })}`);
   console.error("The sandbox keeps running; press Ctrl+C to stop it.");
   const stop = () => void sandbox.stop().then(() => process.exit(unexpected.length === 0 ? 0 : 1));
   process.once("SIGINT", stop);

@@ -74,7 +74,7 @@ describe("formatTourTable", () => {
 });
 
 describe("npm start -- --keep", () => {
-  it("prints one sandbox line with the URL and every provider's credentials, and keeps serving", async () => {
+  it("prints one sandbox line with the URL, admin token and every provider's credentials, and keeps serving", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", resolve(root, "scripts/start.ts"), "--keep"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
@@ -89,7 +89,19 @@ describe("npm start -- --keep", () => {
         }
       }
       const info = JSON.parse((sandboxLine ?? "").slice("sandbox: ".length));
-      expect(Object.keys(info)).toEqual(["url", "gatepay", "daxpay", "payermax", "payermaxBase64"]);
+      expect(Object.keys(info)).toEqual([
+        "url",
+        "adminToken",
+        "gatepay",
+        "daxpay",
+        "payermax",
+        "payermaxBase64",
+      ]);
+      // The token opens the admin API over HTTP, as the README's admin section says.
+      const orders = await fetch(`${info.url}/__sandbox/orders`, {
+        headers: { authorization: `Bearer ${info.adminToken}` },
+      });
+      expect(orders.status).toBe(200);
       expect(Object.keys(info.gatepay).sort()).toEqual(["clientId", "merchantId", "secret"]);
       expect(Object.keys(info.daxpay).sort()).toEqual(["secret", "signType"]);
       expect(Object.keys(info.payermax).sort()).toEqual([

@@ -376,6 +376,15 @@ describe("cancelOrder at DaxPay", () => {
     }
   });
 
+  it("throws a signed refusal whose resTime is stale: unverified, it cannot be a final outcome", async () => {
+    const stale = daxHandled({ code: 1, msg: "订单不是支付中, 无法进行撤销订单", resTime: 1 });
+    await expect(cancelAt(answerJson(200, stale))).rejects.toMatchObject({
+      type: "provider_rejected",
+      providerCode: "1",
+      verified: false,
+    });
+  });
+
   it("throws a signed data.code 0 whose resTime is stale: a replayed 'cancelled' (issue 13, input 2)", async () => {
     const replayed = daxHandled({ code: 0, resTime: 0 });
     await expect(cancelAt(answerJson(200, replayed))).rejects.toMatchObject({

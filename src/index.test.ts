@@ -19,6 +19,7 @@ import * as gatepayEntry from "./gatepay/index.js";
 import * as root from "./index.js";
 import * as payermaxEntry from "./payermax/index.js";
 import { TEST_PRIVATE_KEY_BASE64, TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./payermax/test-keys.js";
+import * as sandboxEntry from "./sandbox/index.js";
 
 const ERRORS = [
   "ClockSkewError",
@@ -84,6 +85,12 @@ describe("public exports", () => {
         "verifyPayerMaxSignature",
       ].sort(),
     );
+  });
+
+  it("the sandbox entry exports startSandbox and the same error classes as every other entry", () => {
+    expect(Object.keys(sandboxEntry).sort()).toStrictEqual([...ERRORS, "startSandbox"].sort());
+    expect(sandboxEntry.PayClientError).toBe(root.PayClientError);
+    expect(sandboxEntry.ClockSkewError).toBe(gatepayEntry.ClockSkewError);
   });
 
   it("re-exports one implementation: the root's functions and errors are the entries' own", () => {

@@ -110,7 +110,9 @@ signed as the provider verifies it and ends in typed data or a typed <code>PayCl
 <section id="install">
 <h2>Install</h2>
 ${codeBlock(INSTALL)}
-<p>ESM, Node.js 20.19 or later. Every client and <code>PayClientError</code> is exported from the package root.</p>
+<p>Until payclients is published on the npm registry, install the tarball that <code>npm pack</code> writes in a
+checkout (<code>npm install ./payclients-0.1.0.tgz</code>); the README says how.</p>
+<p>ES modules, and <code>require()</code> works too (Node.js 20.19 or later). Every client and <code>PayClientError</code> is exported from the package root.</p>
 </section>
 ${PROVIDERS.map((provider) => providerSection(provider, apis)).join("\n")}
 <section id="errors">

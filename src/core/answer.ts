@@ -5,7 +5,7 @@
 // turning a refusal into the right error) is written here once.
 
 import type { Interpreted, RawExchange } from "./call.js";
-import { ClockSkewError, type ErrorContext, ProviderRejectedError } from "./errors.js";
+import { ClockSkewError, type ErrorContext, ProviderRejectedError, SignatureError } from "./errors.js";
 import { parseJsonExact } from "./json.js";
 import {
   checkForStatus,
@@ -55,10 +55,34 @@ export interface AnswerRules<T> {
 }
 
 /**
+ * Runs `rules.verify`. A genuine signature that is merely stale or replayed is kept aside rather than
+ * thrown: it must never carry a result, but a refusal under it is still worth reporting (a client
+ * whose clock is 30 s off gets GatePay's signed 400003 as a ClockSkewError), only as unverified.
+ * Returns that error, or undefined when the answer passed.
+ */
+function verifyKeepingRefusals(
+  rules: AnswerRules<unknown>,
+  exchange: RawExchange,
+  body: unknown,
+  ctx: ErrorContext,
+): SignatureError | undefined {
+  try {
+    rules.verify(exchange, body, ctx);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SignatureError && (error.reason === "stale" || error.reason === "replayed"))
+      return error;
+    throw error;
+  }
+}
+
+/**
  * Reads one exchange with `rules`. Returns the typed value and the trace id, or throws:
  * ProviderUnavailableError (429/502/503/504, or a 5xx that is not the provider's JSON),
  * UnexpectedResponseError (undeclared status, empty/HTML/invalid JSON, wrong shape),
- * SignatureError (from `rules.verify`), ClockSkewError or ProviderRejectedError (from the verdict).
+ * SignatureError (from `rules.verify`; a stale or replayed one only when the answer would have been a
+ * result), ClockSkewError or ProviderRejectedError (from the verdict; `verified` false under a stale
+ * or replayed signature).
  * `nowMs` is the client's clock, for Retry-After and the clock-offset estimate.
  */
 export function readAnswer<T>(
@@ -76,16 +100,19 @@ export function readAnswer<T>(
   const body = parseJsonExact(exchange, ctx, nowMs, rules.int64Paths);
   const traceId = rules.traceIdOf?.(body.value) ?? where.traceId;
   const traced: ErrorContext = { ...ctx, traceId };
-  rules.verify(exchange, body.value, traced);
+  const untrusted = verifyKeepingRefusals(rules, exchange, body.value, traced);
   assertResponseSchema(check, body.forSchema, traced, exchange.text);
   const verdict = rules.decide(body.value, exchange, traced);
-  if (verdict.kind === "value") return { value: verdict.value, traceId };
+  if (verdict.kind === "value") {
+    if (untrusted !== undefined) throw untrusted;
+    return { value: verdict.value, traceId };
+  }
   const rejection = {
     ...traced,
     providerCode: verdict.code,
     providerMessage: verdict.message,
     gloss: verdict.gloss,
-    verified: verdict.verified ?? false,
+    verified: untrusted === undefined && verdict.verified === true,
     raw: body.value,
   };
   if (verdict.clockSkew === true) {

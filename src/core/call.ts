@@ -78,7 +78,13 @@ async function runAttempt<T>(plan: CallPlan<T>, options: ResolvedCommonOptions, 
   try {
     const answer = await options.transport(
       { url: plan.url, headers: { ...JSON_HEADERS, ...signed.headers }, body: signed.body },
-      { ...where, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, attempt },
+      {
+        ...where,
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes: options.maxResponseBytes,
+        attempt,
+        idempotent: plan.idempotent,
+      },
     );
     status = answer.status;
     const { value, traceId } = plan.interpret({ ...answer, attempt, sentAtMs });

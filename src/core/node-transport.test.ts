@@ -179,6 +179,15 @@ describe("the node:http transport", () => {
     });
   });
 
+  it("sends what must never be re-sent on a fresh connection each time, never on a kept-alive one", async () => {
+    const send = nodeTransport() as Transport;
+    const before = connections;
+    for (let call = 0; call < 3; call += 1) {
+      await send({ url: `${baseUrl}/ok`, headers: {}, body: "{}" }, { ...ctx, idempotent: false });
+    }
+    expect(connections - before).toBe(3);
+  });
+
   it("keeps one connection alive across calls of one client", async () => {
     const send = nodeTransport() as Transport;
     const before = connections;

@@ -128,7 +128,9 @@ function send(
       path: url.pathname,
       method: "POST",
       headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) },
-      agent: secure ? agents["https:"] : agents["http:"],
+      // A fresh connection for what must never be re-sent: a kept-alive socket can be closed by the
+      // server just as a request goes out on it.
+      agent: ctx.idempotent === false ? false : secure ? agents["https:"] : agents["http:"],
     };
     const outgoing = secure ? modules.https.request(options) : modules.http.request(options);
     const timer = setTimeout(

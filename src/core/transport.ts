@@ -42,6 +42,12 @@ export interface SendContext extends ErrorContext {
   readonly maxResponseBytes: number;
   /** 1-based attempt number, reported on a TimeoutError. */
   readonly attempt: number;
+  /**
+   * False for a request that must never be sent twice (createRecharge). A transport then never sends
+   * it on a kept-alive connection the server may be closing at that very moment (a reset there would
+   * leave "was it received?" open); idempotent requests may, and are retried on such a reset.
+   */
+  readonly idempotent?: boolean;
 }
 
 /**

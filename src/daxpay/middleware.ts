@@ -92,7 +92,7 @@ export function checkDaxPayAnswerSignature(
 }
 
 /**
- * Middleware for the exposed openapi-fetch client (`client.raw`). It reads a clone of the request
+ * Middleware for the exposed openapi-fetch client (`client.openapi`). It reads a clone of the request
  * body (the raw path cannot sign ahead of time; `cancel` does), keeps only the fields the server
  * knows, sets a fresh `reqTime` and `nonceStr` (replacing any given), appends `sign`, and sends that
  * body instead. A body that is not a JSON object is sent unchanged (the gateway answers 20051).

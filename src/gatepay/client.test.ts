@@ -587,6 +587,33 @@ describe("response signatures", () => {
     }
   });
 
+  it("reads a genuine signed 400003 as a ClockSkewError even when its timestamp is outside our window, only unverified", async () => {
+    // Our clock is 40 s behind GatePay's: its signed refusal is stale to us, but it is still a refusal.
+    const refusal = JSON.stringify({
+      status: "FAIL",
+      code: "400003",
+      errorMessage: "request timestamp timed out",
+    });
+    const { client } = gatePay([answerText(200, refusal, signedBy(refusal, String(NOW + 40_000), "srv9"))], {
+      responseSignatures: "required",
+    });
+    await expect(client.closeOrder({ merchantTradeNo: "M1" })).rejects.toMatchObject({
+      type: "clock_skew",
+      providerCode: "400003",
+      verified: false,
+    });
+  });
+
+  it("never lets a stale signature carry a result: a stale signed success is a SignatureError", async () => {
+    const { client } = gatePay([answerText(200, text, signedBy(text, String(NOW - 60_000), "srv8"))], {
+      responseSignatures: "required",
+    });
+    await expect(client.closeOrder({ merchantTradeNo: "M1" })).rejects.toMatchObject({
+      type: "signature",
+      reason: "stale",
+    });
+  });
+
   it("rejects a tampered signed answer with SignatureError 'invalid'", async () => {
     const headers = signedBy(text, "1700000000001", "srv1");
     const tampered = text.replace("SUCCESS", "SUCCESS ");

@@ -130,7 +130,7 @@ export function checkGatePayResponseSignature(
 }
 
 /**
- * Middleware for the exposed openapi-fetch clients (`client.raw`): signs each request by reading a
+ * Middleware for the exposed openapi-fetch clients (`client.openapi`): signs each request by reading a
  * clone of its body (the raw path cannot sign ahead of time; the typed methods do), and checks the
  * answer's signature per `mode`, rejecting the call with SignatureError when it fails.
  */

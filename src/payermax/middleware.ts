@@ -51,7 +51,7 @@ export function checkPayerMaxAnswerSignature(
 }
 
 /**
- * Middleware for the exposed openapi-fetch client (`client.raw`): signs each request by reading a
+ * Middleware for the exposed openapi-fetch client (`client.openapi`): signs each request by reading a
  * clone of its body (the raw path cannot sign ahead of time; `cancel` does). The caller builds the
  * whole 1.5 envelope, requestTime included. Answers are checked as in
  * {@link checkPayerMaxAnswerSignature}; a failure rejects with SignatureError.

@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "./server.js";
 import { startSandbox } from "./server.js";
@@ -18,13 +19,17 @@ beforeEach(() => {
   sandbox.reset();
 });
 
+function bearer(): Record<string, string> {
+  return { authorization: `Bearer ${sandbox.adminToken}` };
+}
+
 function admin(path: string, body: unknown, contentType = "application/json"): Promise<Answer> {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  return post(`${sandbox.url}/__sandbox/${path}`, text, { "content-type": contentType });
+  return post(`${sandbox.url}/__sandbox/${path}`, text, { "content-type": contentType, ...bearer() });
 }
 
 async function adminGet(path: string): Promise<Answer> {
-  const response = await fetch(`${sandbox.url}/__sandbox/${path}`);
+  const response = await fetch(`${sandbox.url}/__sandbox/${path}`, { headers: bearer() });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: JSON.parse(text) };
 }
@@ -306,7 +311,7 @@ describe("admin HTTP routes", () => {
   });
 
   it("POST /__sandbox/quotes mints a quote (body optional) that createRecharge accepts once", async () => {
-    const answer = await post(`${sandbox.url}/__sandbox/quotes`, "", {});
+    const answer = await admin("quotes", "");
     expect(answer.status).toBe(201);
     expect(answer.json).toMatchObject({ currency: "USDT", amount: "1088.42", expiresAt: T0 + 60_000 });
     const body = {
@@ -365,7 +370,7 @@ describe("admin HTTP routes", () => {
     sandbox.seed.daxpayOrder();
     const quote = sandbox.mintQuote();
     await gatepayPost(sandbox, clock.now, "/v1/pay/order/close", { prepayId: "1" }, { nonce: "once" });
-    const answer = await post(`${sandbox.url}/__sandbox/reset`, "", {});
+    const answer = await admin("reset", "");
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ reset: true });
     expect(sandbox.orders()).toEqual([]);
@@ -402,8 +407,126 @@ describe("admin HTTP routes", () => {
   });
 
   it("keeps admin paths apart from provider paths: no prefix collides", async () => {
-    const answer = await post(`${sandbox.url}/__sandbox`, "{}", { "content-type": "application/json" });
+    const answer = await post(`${sandbox.url}/__sandbox`, "{}", {
+      "content-type": "application/json",
+      ...bearer(),
+    });
     expect(answer.status).toBe(404);
     expect(answer.json.error).toBe("not_found");
+  });
+});
+
+/** A raw request, so the test can send any Host header (fetch forbids setting it). */
+function rawAdmin(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = "",
+): Promise<{ status: number; headers: Record<string, unknown>; json: unknown }> {
+  const url = new URL(`${sandbox.url}/__sandbox/${path}`);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          json: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+        }),
+      );
+    });
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
+
+describe("admin API access (tests only, loopback, per-run token)", () => {
+  const port = () => new URL(sandbox.url).port;
+
+  it("gives every start a new 32-byte Base64url admin token", async () => {
+    const other = await startSandbox({ credentials });
+    try {
+      expect(sandbox.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(other.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(other.adminToken).not.toBe(sandbox.adminToken);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("refuses a Host that is not the sandbox's own address with 403, even with the token (DNS rebinding)", async () => {
+    sandbox.seed.daxpayOrder({ orderNo: "KEEP" });
+    const answer = await rawAdmin(
+      "POST",
+      "reset",
+      { host: `rebound.example:${port()}`, "content-type": "application/json", ...bearer() },
+      "{}",
+    );
+    expect(answer.status).toBe(403);
+    expect(answer.json).toEqual({
+      error: "forbidden_host",
+      message: `Host must be one of 127.0.0.1:${port()}, localhost:${port()}`,
+    });
+    expect(sandbox.orders().map((order) => order.kind)).toEqual(["daxpayOrder"]);
+    const otherPort = await rawAdmin("GET", "orders", { host: "127.0.0.1:1", ...bearer() });
+    expect(otherPort.status).toBe(403);
+  });
+
+  it("accepts the Host localhost:<port> and the address it listens on", async () => {
+    for (const host of [`localhost:${port()}`, `127.0.0.1:${port()}`]) {
+      const answer = await rawAdmin("GET", "orders", { host, ...bearer() });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ orders: [] });
+    }
+  });
+
+  it("refuses a request without the token, or with another, with 401", async () => {
+    const missing = await rawAdmin("GET", "orders", { host: `127.0.0.1:${port()}` });
+    expect(missing.status).toBe(401);
+    expect(missing.headers["www-authenticate"]).toBe('Bearer realm="payclients-sandbox"');
+    expect(missing.json).toEqual({
+      error: "unauthorized",
+      message: "Authorization: Bearer <adminToken> is required (the token startSandbox() returns)",
+    });
+    const wrong = await rawAdmin("GET", "orders", {
+      host: `127.0.0.1:${port()}`,
+      authorization: `Bearer ${"A".repeat(43)}`,
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toEqual({
+      error: "unauthorized",
+      message: "Authorization does not carry this sandbox's admin token",
+    });
+    const unknownRoute = await rawAdmin("GET", "nothing", { host: `127.0.0.1:${port()}` });
+    expect(unknownRoute.status).toBe(401);
+  });
+
+  it.each([
+    ["reset", "text/plain"],
+    ["quotes", "text/plain"],
+    ["reset", undefined],
+    ["seed", "application/x-www-form-urlencoded"],
+  ])(
+    "refuses an empty POST /__sandbox/%s with Content-Type %s with 415 and changes nothing",
+    async (path, type) => {
+      sandbox.seed.daxpayOrder({ orderNo: "KEEP" });
+      const headers: Record<string, string> = { host: `127.0.0.1:${port()}`, ...bearer() };
+      if (type !== undefined) headers["content-type"] = type;
+      const answer = await rawAdmin("POST", path, headers);
+      expect(answer.status).toBe(415);
+      expect(answer.json).toEqual({
+        error: "unsupported_media_type",
+        message: "Content-Type must be application/json",
+      });
+      expect(sandbox.orders().map((order) => order.kind)).toEqual(["daxpayOrder"]);
+    },
+  );
+
+  it("keeps the in-process helpers free of the token", () => {
+    sandbox.seed.payermaxOrder({ outTradeNo: "T1" });
+    expect(sandbox.mintQuote().amount).toBe("1088.42");
+    sandbox.reset();
+    expect(sandbox.orders()).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@
 // `seed`, `mintQuote`, …) and over HTTP under ADMIN_PREFIX, both through the same validation, so a
 // bad field gets the same message either way.
 
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 import type { components as Otc } from "../../generated/gatepay-otc.js";
 import { DAXPAY_CHANNELS, DAXPAY_MAX_LENGTH } from "../daxpay/codes.js";
 import {
@@ -232,7 +234,45 @@ function adminError(status: number, error: string, message: string, field?: stri
   return jsonAnswer(status, field === undefined ? { error, message } : { error, field, message });
 }
 
+/**
+ * Refuses an admin request that a web page could have sent, before its body is read: a `Host` that is
+ * not the sandbox's own address (DNS rebinding: a page whose name now resolves to 127.0.0.1 still sends
+ * its own name) gets 403, a missing or wrong `Authorization: Bearer <adminToken>` gets 401. Undefined
+ * when the request may go on.
+ */
+export function checkAdminAccess(
+  headers: IncomingHttpHeaders,
+  allowedHosts: ReadonlySet<string>,
+  token: string,
+): SandboxAnswer | undefined {
+  const host = headers.host?.toLowerCase();
+  if (host === undefined || !allowedHosts.has(host)) {
+    return adminError(403, "forbidden_host", `Host must be one of ${[...allowedHosts].join(", ")}`);
+  }
+  const authorization = headers.authorization;
+  const expected = Buffer.from(`Bearer ${token}`, "utf8");
+  const given = Buffer.from(authorization ?? "", "utf8");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return {
+      ...adminError(
+        401,
+        "unauthorized",
+        authorization === undefined
+          ? "Authorization: Bearer <adminToken> is required (the token startSandbox() returns)"
+          : "Authorization does not carry this sandbox's admin token",
+      ),
+      headers: { "www-authenticate": 'Bearer realm="payclients-sandbox"' },
+    };
+  }
+  return undefined;
+}
+
 function readJson(request: SandboxRequest, required: boolean): { value: unknown } | SandboxAnswer {
+  // Checked before anything else, even for an empty body: a browser sends a text/plain POST from any
+  // page without asking first, but must ask (CORS preflight, which the sandbox never grants) for JSON.
+  if (!isJsonContentType(request.headers)) {
+    return adminError(415, "unsupported_media_type", "Content-Type must be application/json");
+  }
   if (request.body.kind === "too-large") {
     return adminError(413, "payload_too_large", `body must be at most ${request.body.limit} bytes`);
   }
@@ -244,9 +284,6 @@ function readJson(request: SandboxRequest, required: boolean): { value: unknown 
     return required
       ? adminError(400, "invalid_request", "body must be a JSON object", "body")
       : { value: undefined };
-  }
-  if (!isJsonContentType(request.headers)) {
-    return adminError(415, "unsupported_media_type", "Content-Type must be application/json");
   }
   try {
     return { value: JSON.parse(text) };

@@ -1,5 +1,8 @@
 // The `payclients/sandbox` entry point: a local GatePay, DaxPay and PayerMax for tests and demos.
-// Only startSandbox and the types of its options, results and records are public.
+// startSandbox and the types of its options, results and records, plus the shared error family that
+// every entry point exports (a test that catches a client's error needs no second import).
+
+export * from "../core/public.js";
 
 export type { SandboxSeeder } from "./admin.js";
 export type {

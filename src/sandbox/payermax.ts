@@ -15,7 +15,6 @@ import {
   PAYERMAX_ACCEPTED_MESSAGE,
   PAYERMAX_CODE,
   PAYERMAX_KEY_VERSION,
-  PAYERMAX_MAX_LENGTH,
   PAYERMAX_SERVED_VERSIONS,
   PAYERMAX_SIGN_HEADER,
   PAYERMAX_WINDOW_MS,
@@ -160,17 +159,6 @@ function withDocumentedTime(body: Record<string, unknown>): Record<string, unkno
     : body;
 }
 
-/** The first field over its limit in UTF-16 code units, as a message; undefined when all fit. */
-function longField(envelope: CancelRequest): string | undefined {
-  const fields: [string, string | undefined, number][] = [
-    ["merchantNo", envelope.merchantNo, PAYERMAX_MAX_LENGTH.merchantNo],
-    ["data.requestId", envelope.data.requestId, PAYERMAX_MAX_LENGTH.requestId],
-    ["data.outTradeNo", envelope.data.outTradeNo, PAYERMAX_MAX_LENGTH.outTradeNo],
-  ];
-  const over = fields.find(([, value, max]) => value !== undefined && value.length > max);
-  return over === undefined ? undefined : `${over[0]} must be at most ${over[2]} UTF-16 code units`;
-}
-
 function cancel(request: SandboxRequest, context: SandboxContext): SandboxAnswer {
   const now = requestNow(context);
   if (request.body.kind === "too-large") {
@@ -215,11 +203,6 @@ function cancel(request: SandboxRequest, context: SandboxContext): SandboxAnswer
     return invalid();
   }
   const envelope = body as unknown as CancelRequest;
-  // The schema's maxLength counts code points; the limits count UTF-16 units, which is never fewer.
-  const tooLong = longField(envelope);
-  if (tooLong !== undefined) {
-    return error(context, PAYERMAX_CODE.paramsInvalid, tooLong);
-  }
   if (!(PAYERMAX_SERVED_VERSIONS as readonly string[]).includes(envelope.version)) {
     return error(context, PAYERMAX_CODE.paramsInvalid, PAYERMAX_MESSAGES.version);
   }

@@ -1,5 +1,7 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ClockSkewError } from "../core/errors.js";
+import { createGatePayClient } from "../gatepay/client.js";
 import { verifyPayerMaxSignature } from "../payermax/sign.js";
 import type { Sandbox } from "./server.js";
 import { startSandbox } from "./server.js";
@@ -215,7 +217,9 @@ describe("sandbox paymentDelayMs", () => {
       const pending = daxpayPost(slow, { orderNo: order.orderNo, reqTime: T0 / 1000 });
       await new Promise((resolve) => setTimeout(resolve, 100));
       const adminStarted = performance.now();
-      const inFlight = await fetch(`${slow.url}/__sandbox/orders`).then((response) => response.json());
+      const inFlight = await fetch(`${slow.url}/__sandbox/orders`, {
+        headers: { authorization: `Bearer ${slow.adminToken}` },
+      }).then((response) => response.json());
       expect(performance.now() - adminStarted).toBeLessThan(250);
       expect(inFlight.orders[0]).toMatchObject({ status: "cancel", stateChanges: 1 });
       const answer = await pending;
@@ -266,5 +270,33 @@ describe("sandbox stop", () => {
     await short.stop();
     await short.stop();
     await expect(fetch(`${short.url}/__sandbox/orders`)).rejects.toThrow();
+  });
+});
+
+describe("sandbox Date header", () => {
+  const THREE_YEARS_MS = 3 * 365 * 24 * 60 * 60 * 1000;
+
+  it("reads the sandbox clock, so a client's ClockSkewError estimates the real offset", async () => {
+    // T0 is a whole second, and Date has one-second resolution: the estimate is exact here.
+    const behind = await startSandbox({ credentials, clock: () => T0 - THREE_YEARS_MS });
+    try {
+      const gatepay = createGatePayClient({
+        ...behind.credentials.gatepay,
+        baseUrl: behind.url,
+        now: () => T0,
+      });
+      const error = await gatepay.closeOrder({ merchantTradeNo: "M1" }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ClockSkewError);
+      expect((error as ClockSkewError).estimatedOffsetMs).toBe(-THREE_YEARS_MS);
+      expect((error as ClockSkewError).message).toContain(
+        `the server clock is about ${THREE_YEARS_MS / 1000} s behind this machine's clock`,
+      );
+      const admin = await fetch(`${behind.url}/__sandbox/orders`, {
+        headers: { authorization: `Bearer ${behind.adminToken}` },
+      });
+      expect(admin.headers.get("date")).toBe(new Date(T0 - THREE_YEARS_MS).toUTCString());
+    } finally {
+      await behind.stop();
+    }
   });
 });

@@ -3,6 +3,7 @@
 // input can produce a crash or an unhandled rejection: every handler runs inside a try whose catch
 // gives that provider's own system-error answer, and a dropped connection only drops its answer.
 
+import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -10,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { DaxPaySignType } from "../daxpay/sign.js";
 import {
   ADMIN_PREFIX,
+  checkAdminAccess,
   createSeeder,
   handleAdmin,
   parseOrderKind,
@@ -35,6 +37,7 @@ import {
   type ProviderRoute,
   type SandboxAnswer,
   type SandboxContext,
+  safeNow,
 } from "./route.js";
 import {
   type QuoteInput,
@@ -76,6 +79,11 @@ export interface Sandbox {
   readonly url: string;
   /** Credentials that plug straight into the client factories. */
   readonly credentials: SandboxCredentials;
+  /**
+   * This run's admin token: every `/__sandbox/` route requires `Authorization: Bearer <adminToken>`
+   * (the methods below need none). 43 Base64url characters (32 random bytes), new at every start.
+   */
+  readonly adminToken: string;
   /** Creates orders in any state. */
   readonly seed: SandboxSeeder;
   /** Mints a single-use OTC quote token (defaults: 1088.42 USDT for 1000 USD, valid 60 s). */
@@ -195,12 +203,15 @@ function readBody(request: IncomingMessage, limit: number): Promise<ReadResult> 
   });
 }
 
-function send(response: ServerResponse, answer: SandboxAnswer, closeAfter = false): void {
+function send(response: ServerResponse, answer: SandboxAnswer, now: number, closeAfter = false): void {
   if (response.headersSent || response.writableEnded || response.destroyed) {
     return;
   }
   const body = Buffer.from(answer.body, "utf8");
   response.writeHead(answer.status, {
+    // The sandbox's clock, not the wall clock: a client estimates its clock offset from this header
+    // (ClockSkewError.estimatedOffsetMs), so a sandbox told it is 2023 must say so here too.
+    date: new Date(now).toUTCString(),
     ...answer.headers,
     "content-type": "application/json; charset=utf-8",
     "content-length": String(body.length),
@@ -247,6 +258,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const routes = new Map<string, ProviderRoute>(
     [...gatepayRoutes, ...daxpayRoutes, ...payermaxRoutes].map((route) => [route.path, route]),
   );
+  const adminToken = randomBytes(32).toString("base64url");
+  const adminHosts = new Set<string>();
   const stopping = new AbortController();
   // Every delayed answer waits on this one signal, and any number may be in flight: without this, the
   // eleventh concurrent one prints a MaxListenersExceededWarning about a leak that is not there.
@@ -269,15 +282,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       send(
         response,
         jsonAnswer(404, { error: "not_found", message: `no sandbox route for ${method} ${path}` }),
+        safeNow(context),
       );
       return;
     }
     if (route !== undefined && method !== "POST") {
-      send(response, {
-        ...jsonAnswer(405, { error: "method_not_allowed", message: `${path} accepts POST` }),
-        headers: { allow: "POST" },
-      });
+      send(
+        response,
+        {
+          ...jsonAnswer(405, { error: "method_not_allowed", message: `${path} accepts POST` }),
+          headers: { allow: "POST" },
+        },
+        safeNow(context),
+      );
       return;
+    }
+    if (isAdmin) {
+      // Before the body is read: a request from another origin or without the token gets nothing.
+      const refusal = checkAdminAccess(request.headers, adminHosts, adminToken);
+      if (refusal !== undefined) {
+        send(response, refusal, safeNow(context), true);
+        return;
+      }
     }
     const body = await readBody(request, resolved.maxBodyBytes);
     if (body.kind === "aborted") {
@@ -301,7 +327,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           message: "the sandbox failed on this request",
         });
       }
-      send(response, adminAnswer, flood);
+      send(response, adminAnswer, safeNow(context), flood);
       return;
     }
     let answer: SandboxAnswer;
@@ -313,7 +339,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (resolved.paymentDelayMs > 0) {
       await sleep(resolved.paymentDelayMs, undefined, { signal: stopping.signal });
     }
-    send(response, answer, flood);
+    send(response, answer, safeNow(context), flood);
   }
 
   const server = createServer((request, response) => {
@@ -339,11 +365,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
 
   const address = await listen(server, resolved.port, resolved.host);
+  const url = urlOf(resolved.host, address.port);
+  // The Host values a same-machine client sends: the address it dialled, or localhost. A page on another
+  // origin that rebinds its name to 127.0.0.1 still sends its own name, and is refused.
+  adminHosts.add(new URL(url).host);
+  adminHosts.add(`localhost:${address.port}`);
   let stopped: Promise<void> | undefined;
 
   return {
-    url: urlOf(resolved.host, address.port),
+    url,
     credentials: keys.credentials,
+    adminToken,
     seed: createSeeder(state),
     mintQuote: (input) => state.mintQuote(parseQuoteInput(input)),
     // The records come from the store filtered by kind, so the narrowing casts hold.

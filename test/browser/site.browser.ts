@@ -1,22 +1,21 @@
-// Opens the built docs site (npm run docs) in Debian's Chromium with every request that would leave
+// Opens the built docs site (npm run docs) in Chromium (see chromium.ts: the registry's, or CHROMIUM_PATH) with every request that would leave
 // the machine aborted and recorded, and checks what a reader sees: each page renders its operations,
 // their key fields and payclients samples, logs no console error and sends nothing off the machine.
 // Saves a full-page screenshot of each page to .tmp/screenshots/. Run with `npm run test:browser`.
 //
 // Named *.browser.ts, not *.test.ts, so that the unit project's test/**/*.test.ts does not run it.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { landingSnippets, PROVIDERS } from "../../scripts/docs/landing-content.js";
 import { type ApiInfo, readApis, redocSlug } from "../../scripts/docs/spec-model.js";
+import { resolveChromium } from "./chromium.js";
 import { type StaticServer, serveDirectory } from "./static-server.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const site = join(root, "site");
 const screenshots = join(root, ".tmp", "screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // As TOOLCHAIN.md: headless as root with no network, and nothing Chromium would fetch on its own.
 const chromiumArgs = [
   "--headless",
@@ -27,8 +26,9 @@ const chromiumArgs = [
   "--no-first-run",
   "--disable-sync",
 ];
-// A common desktop width, at which Redoc's sample panel shows a 76-column sample without scrolling.
-const viewportWidth = 1920;
+// A small laptop and a common desktop width: every check below holds at both (issue 16: samples were
+// clipped, with the copy button over the code, at 1400 px).
+const WIDTHS = [1280, 1920] as const;
 
 /** The fields issue 6 names; the spec-derived checks below must cover them. */
 const ISSUE_KEY_FIELDS = ["merchantTradeNo", "quoteToken", "orderId", "bizOrderNo", "outTradeNo"];
@@ -52,27 +52,6 @@ interface WatchedPage {
   consoleErrors: string[];
 }
 
-function requireChromium(): void {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is not installed: ${chromiumPath} does not exist. The docs browser test drives Debian's ` +
-        "Chromium; install it with `apt-get install -y chromium` (or set CHROMIUM_PATH).",
-    );
-  }
-}
-
-function requireChineseFont(): void {
-  // GatePay's OTC spec and DaxPay's field descriptions are Chinese: without a CJK font they render
-  // as empty boxes, and a screenshot would pass for "rendered" while being unreadable.
-  const list = spawnSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" });
-  if (list.error !== undefined || list.stdout.trim() === "") {
-    throw new Error(
-      "No font with Chinese glyphs is installed, so the GatePay OTC and DaxPay pages would render " +
-        "their Chinese text as empty boxes. Install one: `apt-get install -y fonts-wqy-microhei`.",
-    );
-  }
-}
-
 function requireSite(): void {
   const missing = ["index.html", ...apis.map((api) => api.page)].filter(
     (page) => !existsSync(join(site, page)),
@@ -90,9 +69,9 @@ function visibleText(locator: Locator): Promise<string> {
   return locator.innerText();
 }
 
-async function openWatched(url: string): Promise<WatchedPage> {
+async function openWatched(url: string, width: number): Promise<WatchedPage> {
   const context = await browser.newContext({
-    viewport: { width: viewportWidth, height: 1000 },
+    viewport: { width, height: 1000 },
     serviceWorkers: "block",
   });
   const offMachine: string[] = [];
@@ -124,7 +103,7 @@ async function renderWholePage(page: Page): Promise<void> {
     const next = await page.evaluate(() => document.documentElement.scrollHeight);
     if (next === height) break;
     height = next;
-    await page.setViewportSize({ width: viewportWidth, height });
+    await page.setViewportSize({ width: page.viewportSize()?.width ?? 1920, height });
     await page.evaluate(
       () => new Promise((resolveFrame) => requestAnimationFrame(() => setTimeout(resolveFrame, 150))),
     );
@@ -149,86 +128,156 @@ async function missingFromOperation(page: Page, api: ApiInfo, operationIndex: nu
   const text = await visibleText(section);
   const expected = [...operation.requestFields, "payclients", `.${operation.operationId}(`];
   missing.push(...expected.filter((needle) => !text.includes(needle)));
-  // The whole sample must be readable without scrolling sideways.
+  // The whole sample must be readable without scrolling sideways, and the copy button must not sit
+  // over any of its text.
   const sample = section.locator("pre", { hasText: 'from "payclients"' }).first();
   const overflow = await sample.evaluate((block) => block.scrollWidth - block.clientWidth);
   if (overflow > 0) missing.push(`sample width (${overflow}px wider than its panel)`);
+  const covered = await sample.evaluate((block) => {
+    const panel = block.closest(".panel-request-samples") ?? block.parentElement;
+    const button = panel?.querySelector('[data-testid="copy-button"]');
+    if (button === null || button === undefined) return "no copy button";
+    const box = button.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(block);
+    const hit = [...range.getClientRects()].find(
+      (line) =>
+        line.width > 0 &&
+        line.left < box.right &&
+        line.right > box.left &&
+        line.top < box.bottom &&
+        line.bottom > box.top,
+    );
+    return hit === undefined ? "" : `copy button over the sample's text at y=${Math.round(hit.top)}`;
+  });
+  if (covered !== "") missing.push(covered);
   return missing.map((needle) => `${operation.operationId}: ${needle}`);
 }
 
+/** Titles of the operations a reader sees on load, scrolling (Redoc renders lazily) but clicking nothing. */
+async function visibleOperationTitles(page: Page, api: ApiInfo): Promise<string[]> {
+  await renderWholePage(page);
+  return Promise.all(
+    api.operations.map(async (operation) => {
+      const title = page
+        .locator(`[id="${redocSlug(operation.tag)}/${redocSlug(operation.operationId)}"] h2`)
+        .first();
+      await title.waitFor({ state: "visible", timeout: 10_000 }).catch(() => undefined);
+      return (await title.isVisible()) ? await visibleText(title) : `(not shown: ${operation.summary})`;
+    }),
+  );
+}
+
 beforeAll(async () => {
-  requireChromium();
-  requireChineseFont();
   requireSite();
   mkdirSync(screenshots, { recursive: true });
+  const setup = await resolveChromium(join(root, ".tmp", "browser"));
   server = await serveDirectory(site);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-}, 30_000);
+  browser = await chromium.launch({
+    executablePath: setup.executablePath,
+    args: chromiumArgs,
+    env: setup.env,
+  });
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
 
-describe("the docs site in Chromium, offline", () => {
+describe("the docs site's content", () => {
   test("the fields issue 6 names are among those checked on the API pages", () => {
     const checked = apis.flatMap((api) => api.operations.flatMap((operation) => operation.requestFields));
     expect(ISSUE_KEY_FIELDS.filter((field) => !checked.includes(field))).toEqual([]);
   });
 
-  test("the landing page lists every provider, signing rule, operation link and snippet, offline", async () => {
-    const { context, page, offMachine, consoleErrors } = await openWatched(`${server.origin}/index.html`);
-
-    expect(await visibleText(page.locator("h1"))).toBe("payclients");
-    expect(await visibleText(page.locator('pre[data-snippet="install"]'))).toBe("npm install payclients");
-    for (const provider of PROVIDERS) {
-      const section = page.locator(`section#${provider.name.toLowerCase()}`);
-      expect(await visibleText(section.locator("h2"))).toBe(provider.name);
-      expect(await visibleText(section.locator(".signing"))).toContain(SIGNING_ALGORITHMS[provider.name]);
-    }
-    const links = await page
-      .locator("a")
-      .evaluateAll((anchors) =>
-        anchors.map((anchor) => `${anchor.getAttribute("href")} ${anchor.textContent}`),
-      );
-    const expectedLinks = apis.flatMap((api) => [
-      `${api.page} ${api.title}`,
-      ...api.operations.map((operation) => `${api.page}${operation.route} ${operation.summary}`),
+  test("every operation named in Chinese also carries its English name", () => {
+    const chineseOnly = apis
+      .flatMap((api) => api.operations.map((operation) => operation.summary))
+      .filter((summary) => /[\u4e00-\u9fff]/.test(summary) && !/\([A-Z][a-z]+( [A-Za-z]+)+\)/.test(summary));
+    expect(chineseOnly).toEqual([]);
+    const otc = apis.find((api) => api.api === "gatepay-otc");
+    expect(otc?.operations.map((operation) => operation.summary)).toEqual([
+      "创建 OTC 入金订单 (Create an OTC fiat deposit order)",
+      "取消 OTC 入金订单 (Cancel an OTC fiat deposit order)",
     ]);
-    expect(expectedLinks.filter((link) => !links.includes(link))).toEqual([]);
-    const snippets = await page
-      .locator("pre[data-snippet]")
-      .evaluateAll((blocks) => blocks.map((block) => block.textContent ?? ""));
-    expect(snippets).toEqual(landingSnippets().map((snippet) => snippet.code.trimEnd()));
-
-    await screenshot(page, "index");
-    expect(offMachine).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    await context.close();
   });
+});
 
-  for (const api of apis) {
-    test(`the ${api.api} page renders every operation with its key fields and payclients sample, offline`, async () => {
-      const { context, page, offMachine, consoleErrors } = await openWatched(`${server.origin}/${api.page}`);
-      expect(await visibleText(page.locator("h1").first())).toContain(api.title);
+for (const width of WIDTHS)
+  describe(`the docs site in Chromium at ${width} px, offline`, () => {
+    test("the landing page lists every provider, signing rule, operation link and snippet, offline", async () => {
+      const { context, page, offMachine, consoleErrors } = await openWatched(
+        `${server.origin}/index.html`,
+        width,
+      );
 
-      const missing: string[] = [];
-      for (const [index, operation] of api.operations.entries()) {
-        // The route the landing page links to: Redoc opens the operation's tag and shows it.
-        await page.goto(`${server.origin}/${api.page}${operation.route}`);
-        missing.push(...(await missingFromOperation(page, api, index)));
+      expect(await visibleText(page.locator("h1"))).toBe("payclients");
+      expect(await visibleText(page.locator('pre[data-snippet="install"]'))).toBe("npm install payclients");
+      for (const provider of PROVIDERS) {
+        const section = page.locator(`section#${provider.name.toLowerCase()}`);
+        expect(await visibleText(section.locator("h2"))).toBe(provider.name);
+        expect(await visibleText(section.locator(".signing"))).toContain(SIGNING_ALGORITHMS[provider.name]);
       }
-      expect(missing).toEqual([]);
+      const links = await page
+        .locator("a")
+        .evaluateAll((anchors) =>
+          anchors.map((anchor) => `${anchor.getAttribute("href")} ${anchor.textContent}`),
+        );
+      const expectedLinks = apis.flatMap((api) => [
+        `${api.page} ${api.title}`,
+        ...api.operations.map((operation) => `${api.page}${operation.route} ${operation.summary}`),
+      ]);
+      expect(expectedLinks.filter((link) => !links.includes(link))).toEqual([]);
+      const snippets = await page
+        .locator("pre[data-snippet]")
+        .evaluateAll((blocks) => blocks.map((block) => block.textContent ?? ""));
+      expect(snippets).toEqual(landingSnippets().map((snippet) => snippet.code.trimEnd()));
 
-      // One screenshot per tag, opened so that all of its operations are unfolded.
-      for (const tag of api.tags) {
-        await page.goto(`${server.origin}/${api.page}${tag.route}`);
-        await page.locator(`[id="${redocSlug(tag.name)}"]`).waitFor({ timeout: 15_000 });
-        await screenshot(page, api.tags.length === 1 ? api.api : `${api.api}.${redocSlug(tag.name)}`);
-      }
+      await screenshot(page, `index-${width}`);
       expect(offMachine).toEqual([]);
       expect(consoleErrors).toEqual([]);
       await context.close();
     });
-  }
-});
+
+    for (const api of apis) {
+      test(`the ${api.api} page renders every operation with its key fields and payclients sample, offline`, async () => {
+        const { context, page, offMachine, consoleErrors } = await openWatched(
+          `${server.origin}/${api.page}`,
+          width,
+        );
+        // Opened at its plain address, the page shows every operation without a click.
+        expect(await visibleOperationTitles(page, api)).toEqual(
+          api.operations.map((operation) => operation.summary),
+        );
+        await screenshot(page, `${api.api}-${width}.on-load`);
+        // No vendor sentence that points at something this page does not have.
+        expect(await page.locator("body").innerText()).not.toMatch(
+          /linked OpenAPI definition|rendered from the linked/,
+        );
+        await page.goto(`${server.origin}/${api.page}#/`);
+        expect(await visibleText(page.locator("h1").first())).toContain(api.title);
+
+        const missing: string[] = [];
+        for (const [index, operation] of api.operations.entries()) {
+          // The route the landing page links to: Redoc opens the operation's tag and shows it.
+          await page.goto(`${server.origin}/${api.page}${operation.route}`);
+          missing.push(...(await missingFromOperation(page, api, index)));
+        }
+        expect(missing).toEqual([]);
+
+        // One screenshot per tag, opened so that all of its operations are unfolded.
+        for (const tag of api.tags) {
+          await page.goto(`${server.origin}/${api.page}${tag.route}`);
+          await page.locator(`[id="${redocSlug(tag.name)}"]`).waitFor({ timeout: 15_000 });
+          await screenshot(
+            page,
+            `${api.tags.length === 1 ? api.api : `${api.api}.${redocSlug(tag.name)}`}-${width}`,
+          );
+        }
+        expect(offMachine).toEqual([]);
+        expect(consoleErrors).toEqual([]);
+        await context.close();
+      });
+    }
+  });

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// `npx payclients-sandbox [--port 9000] [--host 127.0.0.1]`: the sandbox as a standalone server, so a
+// Java, Go or Python team can test its own GatePay, DaxPay or PayerMax integration against it over
+// HTTP. Prints the URL, this run's test credentials and keys, and the admin API's URL and token, then
+// runs until SIGINT or SIGTERM. No top-level await: the file stays loadable by require() too.
+
+import { createPrivateKey, createPublicKey } from "node:crypto";
+import { parseArgs } from "node:util";
+import { type Sandbox, startSandbox } from "./server.js";
+
+const USAGE = `usage: payclients-sandbox [--port <0-65535>] [--host <address>] [--json]
+
+Starts a local GatePay, DaxPay and PayerMax (for tests only) and prints test credentials.
+  --port   TCP port (default 0: a free one)
+  --host   interface to listen on (default 127.0.0.1, loopback only)
+  --json   print one JSON line instead of the text block
+Stop it with Ctrl+C (SIGINT) or SIGTERM.`;
+
+/** The bare Base64 DER of a PEM key: the one-line form PayerMax hands out. */
+function bareBase64(pem: string, kind: "private" | "public"): string {
+  const der =
+    kind === "private"
+      ? createPrivateKey(pem).export({ type: "pkcs8", format: "der" })
+      : createPublicKey(pem).export({ type: "spki", format: "der" });
+  return der.toString("base64");
+}
+
+/** Everything a client in any language needs, as one JSON-serialisable object. */
+function describeSandbox(sandbox: Sandbox): Record<string, unknown> {
+  const { gatepay, daxpay, payermax } = sandbox.credentials;
+  return {
+    url: sandbox.url,
+    admin: { url: `${sandbox.url}/__sandbox/`, authorization: `Bearer ${sandbox.adminToken}` },
+    gatepay,
+    daxpay,
+    payermax: {
+      ...payermax,
+      privateKeyBase64: bareBase64(payermax.privateKey, "private"),
+      platformPublicKeyBase64: bareBase64(payermax.platformPublicKey, "public"),
+    },
+  };
+}
+
+/** The human-readable block printed at start. */
+function formatSandbox(sandbox: Sandbox): string {
+  const info = describeSandbox(sandbox) as {
+    payermax: { privateKeyBase64: string; platformPublicKeyBase64: string };
+  };
+  const { gatepay, daxpay, payermax } = sandbox.credentials;
+  return [
+    `payclients sandbox listening on ${sandbox.url} (test credentials only; for tests, not production)`,
+    "",
+    `GatePay   base URL     ${sandbox.url}`,
+    `          clientId     ${gatepay.clientId}`,
+    `          secret       ${gatepay.secret}`,
+    `          merchantId   ${gatepay.merchantId}`,
+    `DaxPay    base URL     ${sandbox.url}`,
+    `          secret       ${daxpay.secret}`,
+    `          signType     ${daxpay.signType}`,
+    `PayerMax  base URL     ${sandbox.url}`,
+    `          appId        ${payermax.appId}`,
+    `          merchantNo   ${payermax.merchantNo}`,
+    `          merchant private key (bare Base64 PKCS#8): ${info.payermax.privateKeyBase64}`,
+    `          platform public key (bare Base64 SPKI): ${info.payermax.platformPublicKeyBase64}`,
+    "          merchant private key (PEM):",
+    payermax.privateKey.trimEnd(),
+    "          platform public key (PEM):",
+    payermax.platformPublicKey.trimEnd(),
+    "",
+    `Admin API ${sandbox.url}/__sandbox/ (seed, quotes, orders, orders/status, reset)`,
+    `          Authorization: Bearer ${sandbox.adminToken}`,
+    "",
+    "Press Ctrl+C to stop.",
+  ].join("\n");
+}
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const port = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isInteger(port) || port > 65_535) {
+    throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`);
+  }
+  return port;
+}
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  let values: { port?: string; host?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help === true) {
+    console.log(USAGE);
+    return;
+  }
+  const port = parsePort(values.port);
+  // Listening for the signals before anything is printed: whoever reads the URL may stop us at once.
+  let started: Promise<Sandbox> | undefined;
+  const stop = (signal: string) => {
+    void (started ?? Promise.resolve(undefined))
+      .then((sandbox) => sandbox?.stop())
+      .finally(() => {
+        console.error(`payclients sandbox stopped (${signal})`);
+        process.exit(0);
+      });
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  started = startSandbox({ port, host: values.host ?? "127.0.0.1" });
+  const sandbox = await started;
+  console.log(
+    values.json === true ? `sandbox: ${JSON.stringify(describeSandbox(sandbox))}` : formatSandbox(sandbox),
+  );
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usage = error instanceof UsageError;
+  const name = error instanceof Error ? error.name : "Error";
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`payclients-sandbox: ${name}: ${message}${usage ? `\n\n${USAGE}` : ""}`);
+  process.exitCode = usage ? 2 : 1;
+});
