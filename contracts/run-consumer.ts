@@ -1,17 +1,21 @@
 // npm run test:contracts: rebuilds contracts/pacts/ from scratch and fails when the result is not
 // what is committed.
 //
-// 1. Empties contracts/pacts/: Pact merges into existing files, so an interaction renamed or removed in
-//    a test would otherwise survive in the pact.
-// 2. Runs the consumer tests (vitest project "contracts", one file at a time), which write the pacts.
+// 1. Runs the consumer tests (vitest project "contracts", one file at a time) with the pacts written
+//    into an empty scratch folder (Pact merges into existing files, so an interaction renamed or
+//    removed in a test would otherwise survive in the pact).
+// 2. Only when every test passed and every pact holds the interactions its test declares, moves them
+//    into contracts/pacts/ (a rename each, on the same file system): a run that fails part-way leaves
+//    the committed pacts untouched instead of truncated.
 // 3. Checks that every provider API has its pact, and that the pacts equal what git holds: the
 //    consumer tests are deterministic (fixed clock, nonces, credentials and keys), so any difference is
 //    a contract change that has to be reviewed and committed with the code that caused it.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { API_NAMES } from "../scripts/lib/apis.js";
+import { pactIntegrityProblems } from "./integrity.js";
 import { PACTS_DIR, pactPath, ROOT } from "./pacts.js";
 
 /** Problems with the pacts as written; empty when every API has one and git has them all committed. */
@@ -42,18 +46,59 @@ function gitStatusOfPacts(): string | undefined {
   return status.stdout;
 }
 
-function main(): number {
-  rmSync(PACTS_DIR, { recursive: true, force: true });
-  mkdirSync(PACTS_DIR, { recursive: true });
+/** Moves every pact of `scratch` into `pactsDir`, replacing the pacts there (a rename each). */
+function installPacts(scratch: string, pactsDir: string): void {
+  mkdirSync(pactsDir, { recursive: true });
+  const written = readdirSync(scratch).filter((name) => name.endsWith(".json"));
+  for (const name of readdirSync(pactsDir)) {
+    if (name.endsWith(".json") && !written.includes(name)) rmSync(join(pactsDir, name));
+  }
+  for (const name of written) renameSync(join(scratch, name), join(pactsDir, name));
+}
 
-  const vitest = spawnSync(join(ROOT, "node_modules", ".bin", "vitest"), ["run", "--project", "contracts"], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, PACT_DO_NOT_TRACK: "true" },
-  });
-  if (vitest.status !== 0) {
-    console.error("test:contracts: the consumer tests failed (see above); contracts/pacts/ is incomplete.");
+/**
+ * Runs the consumer tests with `runTests(scratch)` (its exit status) writing into an empty scratch
+ * folder under `<root>/.tmp`, and moves the pacts into `pactsDir` only when the tests passed and every
+ * pact holds the interactions its test declares. Returns the problems; when there are any,
+ * `pactsDir` is exactly as it was.
+ */
+export function rebuildPacts(
+  runTests: (scratch: string) => number,
+  options: { root?: string; pactsDir?: string; apis?: readonly string[] } = {},
+): string[] {
+  const root = options.root ?? ROOT;
+  mkdirSync(join(root, ".tmp"), { recursive: true });
+  // Inside the repository, so the final renames stay on one file system.
+  const scratch = mkdtempSync(join(root, ".tmp", "pacts-"));
+  try {
+    const status = runTests(scratch);
+    if (status !== 0) return [`the consumer tests failed (exit ${status}, see above)`];
+    const incomplete = pactIntegrityProblems({ dir: scratch, root, apis: options.apis });
+    if (incomplete.length > 0) return incomplete;
+    installPacts(scratch, options.pactsDir ?? PACTS_DIR);
+    return [];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function main(): number {
+  const failed = rebuildPacts((scratch) => {
+    const vitest = spawnSync(
+      join(ROOT, "node_modules", ".bin", "vitest"),
+      ["run", "--project", "contracts"],
+      {
+        cwd: ROOT,
+        stdio: "inherit",
+        env: { ...process.env, PACT_DO_NOT_TRACK: "true", PAYCLIENTS_PACT_DIR: scratch },
+      },
+    );
     return vitest.status ?? 1;
+  });
+  if (failed.length > 0) {
+    console.error("test:contracts: no pacts written; contracts/pacts/ was left as it was:");
+    for (const problem of failed) console.error(`  ${problem}`);
+    return 1;
   }
 
   const missing = API_NAMES.map(pactPath)

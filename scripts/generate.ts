@@ -1,6 +1,6 @@
 // npm run generate: lint the specs, bundle each with its overlay, then emit generated/<api>.ts
-// (openapi-typescript) and generated/<api>.validators.ts (Ajv standalone). Deterministic: a second
-// run writes byte-identical files. `--out DIR` writes somewhere else (used by check:generated).
+// (openapi-typescript), generated/<api>.validators.ts (Ajv standalone) and generated/<api>.requests.ts
+// (the request fields the clients accept). Deterministic: a second run writes byte-identical files. `--out DIR` writes somewhere else (used by check:generated).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,11 @@ import { parseArgs } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import { API_NAMES, type ApiName, bundledSpecPath } from "./lib/apis.js";
 import { REDOCLY_BIN, REDOCLY_ENV } from "./lib/redocly.js";
+import { generateRequestFields } from "./lib/requests.js";
+import { compareTrees } from "./lib/spec-diff.js";
+import { folderReader, gitReader } from "./lib/spec-source.js";
 import { generateValidators } from "./lib/validators.js";
+import { exportedClientTypes, printComparisons } from "./spec-diff.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -152,12 +156,40 @@ async function generate(outDir: string, options: { lint: boolean }): Promise<voi
     });
     writeFileSync(join(outDir, `${api}.ts`), header(api, specPath) + astToString(ast));
     writeFileSync(join(outDir, `${api}.validators.ts`), header(api, specPath) + generateValidators(document));
+    writeFileSync(
+      join(outDir, `${api}.requests.ts`),
+      header(api, specPath) + generateRequestFields(document, `./${api}.js`),
+    );
   }
   rmSync(scratch, { recursive: true, force: true });
+}
+
+/**
+ * Prints what the specs change against HEAD (npm run spec:diff's lines), so a regeneration shows the
+ * classified change it comes from. Informational: spec:diff is the check that fails on breaking changes.
+ */
+function printSpecSummary(): void {
+  const inside = spawnSync("git", ["rev-parse", "--verify", "--quiet", "HEAD"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (inside.status !== 0) return;
+  const comparisons = compareTrees(gitReader(root, "HEAD"), folderReader(root), exportedClientTypes(root));
+  const lines: string[] = [];
+  const { breaking, count } = printComparisons(comparisons, (line) => lines.push(line));
+  if (count === 0 && lines.length === 0) {
+    console.log("spec changes against HEAD: none");
+    return;
+  }
+  console.log(
+    `spec changes against HEAD (${count}${breaking ? ", some BREAKING: see npm run spec:diff" : ""}):`,
+  );
+  for (const line of lines) console.log(`  ${line}`);
 }
 
 const { values } = parseArgs({ options: { out: { type: "string" }, "no-lint": { type: "boolean" } } });
 const outDir = resolve(root, values.out ?? "generated");
 mkdirSync(dirname(outDir), { recursive: true });
+if (values.out === undefined) printSpecSummary();
 await generate(outDir, { lint: !values["no-lint"] });
 console.log(`generated ${API_NAMES.length} APIs into ${outDir}`);

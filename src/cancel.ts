@@ -134,19 +134,35 @@ export async function cancelOrder(
   try {
     switch (client.provider) {
       case "gatepay":
-        return "orderId" in rest
-          ? gatePayRechargeOutcome(await client.cancelRecharge(rest as GatePayCancelRechargeRequest))
-          : gatePayOutcome(await client.closeOrder(rest as GatePayCloseOrderRequest));
+        return inOrder(
+          "orderId" in rest
+            ? gatePayRechargeOutcome(await client.cancelRecharge(rest as GatePayCancelRechargeRequest))
+            : gatePayOutcome(await client.closeOrder(rest as GatePayCloseOrderRequest)),
+        );
       case "daxpay":
-        return daxPayOutcome(await client.cancel(rest as DaxPayCancelRequest));
+        return inOrder(daxPayOutcome(await client.cancel(rest as DaxPayCancelRequest)));
       case "payermax":
-        return payerMaxOutcome(await client.cancel(rest as PayerMaxCancelRequest));
+        return inOrder(payerMaxOutcome(await client.cancel(rest as PayerMaxCancelRequest)));
     }
   } catch (error) {
     const outcome = rejectionOutcome(provider, error);
     if (outcome === undefined) throw error;
-    return outcome;
+    return inOrder(outcome);
   }
+}
+
+/** The result with its fields in one order (what a log line or a CLI prints reads alike every time). */
+function inOrder(result: CancelOrderResult): CancelOrderResult {
+  const { provider, outcome, reason, verified, raw, providerCode, providerMessage } = result;
+  return {
+    provider,
+    outcome,
+    ...(reason === undefined ? {} : { reason }),
+    verified,
+    raw,
+    ...(providerCode === undefined ? {} : { providerCode }),
+    ...(providerMessage === undefined ? {} : { providerMessage }),
+  };
 }
 
 function gatePayOutcome(result: Awaited<ReturnType<GatePayClient["closeOrder"]>>): CancelOrderResult {

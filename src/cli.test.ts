@@ -72,7 +72,7 @@ describe("payclients CLI, credentials from the environment", () => {
     expect(run).toEqual({
       code: 0,
       stdout:
-        '{"provider":"gatepay","outcome":"cancelled","raw":{"status":"SUCCESS","code":"000000","errorMessage":"","data":{"result":"SUCCESS"}}}\n',
+        '{"provider":"gatepay","outcome":"cancelled","verified":false,"raw":{"status":"SUCCESS","code":"000000","errorMessage":"","data":{"result":"SUCCESS"}}}\n',
       stderr: "",
     });
     expect(sandbox.orders("gatepayPrepayOrder")[0]?.status).toBe("CLOSED");

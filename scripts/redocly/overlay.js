@@ -48,33 +48,75 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Keywords that make a schema complete enough to add as a new property (it says what the value is). */
+const DEFINING_KEYWORDS = ["type", "$ref", "allOf", "anyOf", "oneOf", "const"];
+
 /**
- * Merges `update` into `target`: objects merge key by key, anything else replaces.
+ * Merges `update` into `target`: objects merge key by key, anything else replaces. Inside a
+ * `properties` map, a name the document does not have may be added only with a defining keyword
+ * (type, $ref, ...): a bare refinement (pattern, enum, description) of a missing property means the
+ * vendor removed or renamed it, and merging it would silently re-create the field.
  * @param {Record<string, unknown>} target
  * @param {Record<string, unknown>} update
+ * @param {boolean} isProperties true when `target` is a schema's `properties` map
+ * @param {string} where the JSONPath of `target`, for messages
+ * @param {string[]} problems collects what cannot be merged
  */
-function mergeInto(target, update) {
+function mergeInto(target, update, isProperties, where, problems) {
   for (const [key, value] of Object.entries(update)) {
     const current = target[key];
-    if (isObject(current) && isObject(value)) mergeInto(current, value);
-    else target[key] = structuredClone(value);
+    if (isProperties && current === undefined) {
+      const defines = isObject(value) && DEFINING_KEYWORDS.some((keyword) => keyword in value);
+      if (!defines) {
+        problems.push(
+          `property ${JSON.stringify(key)} is not in the document (${where}), so this action would ` +
+            "re-create it: the vendor removed or renamed it. Move the refinement to the new name or drop it " +
+            "(a property payclients adds must say its type)",
+        );
+        continue;
+      }
+    }
+    if (isObject(current) && isObject(value)) {
+      mergeInto(current, value, key === "properties" && !isProperties, `${where}.${key}`, problems);
+    } else target[key] = structuredClone(value);
   }
 }
 
+/** @param {unknown} document */
+function provenanceOf(document) {
+  const info = isObject(document) ? document.info : undefined;
+  return isObject(info) ? info["x-provenance"] : undefined;
+}
+
 /**
- * Applies every action of an overlay to `document`, in order; each target must exist.
+ * Applies every action of an overlay to `document`, in order. Every problem is collected and
+ * reported in one OverlayError (a target that no longer exists, a removed property an update would
+ * re-create, provenance that does not match the document), so one run shows all the work a vendor
+ * update needs.
  * @param {Record<string, unknown>} document
  * @param {{ overlay?: unknown, actions?: unknown }} overlay
  */
 export function applyOverlay(document, overlay) {
   if (overlay.overlay !== "1.0.0") throw new OverlayError(`overlay: version must be "1.0.0"`);
   if (!Array.isArray(overlay.actions)) throw new OverlayError("overlay: actions must be an array");
+  const info = isObject(document.info) ? document.info : {};
+  const vendorVersion = info.version;
+  const provenanceBefore = JSON.stringify(provenanceOf(document));
+  /** @type {string[]} */
+  const problems = [];
   overlay.actions.forEach((/** @type {OverlayAction} */ action, index) => {
     const label = `actions[${index}] (${action.target})`;
     if (typeof action.description !== "string" || action.description.trim() === "") {
-      throw new OverlayError(`${label}: description (the reason for the addition) is required`);
+      problems.push(`${label}: description (the reason for the addition) is required`);
+      return;
     }
-    const segments = parseTarget(action.target);
+    let segments;
+    try {
+      segments = parseTarget(action.target);
+    } catch (error) {
+      problems.push(/** @type {Error} */ (error).message);
+      return;
+    }
     /** @type {unknown} */
     let parent;
     /** @type {unknown} */
@@ -82,11 +124,17 @@ export function applyOverlay(document, overlay) {
     for (const segment of segments) {
       parent = node;
       node = /** @type {Record<string | number, unknown>} */ (node)?.[segment];
-      if (node === undefined) throw new OverlayError(`${label}: target does not exist`);
+      if (node === undefined) {
+        problems.push(`${label}: target does not exist`);
+        return;
+      }
     }
     if (action.remove === true) {
       const last = segments.at(-1);
-      if (last === undefined) throw new OverlayError(`${label}: cannot remove the root`);
+      if (last === undefined) {
+        problems.push(`${label}: cannot remove the root`);
+        return;
+      }
       if (Array.isArray(parent) && typeof last === "number") parent.splice(last, 1);
       else delete (/** @type {Record<string, unknown>} */ (parent)[String(last)]);
       return;
@@ -94,11 +142,30 @@ export function applyOverlay(document, overlay) {
     if (Array.isArray(node)) {
       node.push(structuredClone(action.update));
     } else if (isObject(node) && isObject(action.update)) {
-      mergeInto(node, action.update);
+      /** @type {string[]} */
+      const found = [];
+      mergeInto(node, action.update, segments.at(-1) === "properties", action.target, found);
+      for (const problem of found) problems.push(`${label}: ${problem}`);
     } else {
-      throw new OverlayError(
+      problems.push(
         `${label}: update must be an object merged into an object, or a value appended to an array`,
       );
     }
   });
+  const provenance = provenanceOf(document);
+  // Provenance set by the overlay describes the vendor file beside it (which is never edited).
+  if (isObject(provenance) && JSON.stringify(provenance) !== provenanceBefore) {
+    if (provenance.version !== vendorVersion) {
+      problems.push(
+        `info.x-provenance.version is ${JSON.stringify(provenance.version)} but the vendor document's ` +
+          `info.version is ${JSON.stringify(vendorVersion)}: record the version taken in (npm run spec:import does)`,
+      );
+    }
+  }
+  if (problems.length === 1) throw new OverlayError(problems[0] ?? "");
+  if (problems.length > 1) {
+    throw new OverlayError(
+      `${problems.length} problems:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+    );
+  }
 }

@@ -99,4 +99,90 @@ describe("applyOverlay", () => {
       "actions[0] ($.info.title): update must be an object merged into an object, or a value appended to an array",
     );
   });
+
+  it("reports every stale target of an overlay in one error, not one per run", () => {
+    const document = { paths: { "/new": { post: {} } } };
+    expect(() =>
+      applyOverlay(
+        document,
+        overlayOf([
+          { target: "$.paths['/old'].post", description: "why", update: { operationId: "a" } },
+          { target: "$.paths['/new'].post", description: "why", update: { operationId: "b" } },
+          { target: "$.paths['/old'].post.parameters", description: "why", remove: true },
+          { target: "$.components.schemas.Old", description: "why", update: { type: "object" } },
+        ]),
+      ),
+    ).toThrow(
+      new OverlayError(
+        [
+          "3 problems:",
+          "  - actions[0] ($.paths['/old'].post): target does not exist",
+          "  - actions[2] ($.paths['/old'].post.parameters): target does not exist",
+          "  - actions[3] ($.components.schemas.Old): target does not exist",
+        ].join("\n"),
+      ),
+    );
+  });
+
+  it("refuses to re-create a property the vendor removed, naming it, when an update only refines it", () => {
+    const document = {
+      components: { schemas: { R: { properties: { cryptoAmount: { type: "string" } } } } },
+    };
+    const overlay = overlayOf([
+      {
+        target: "$.components.schemas.R.properties",
+        description: "why",
+        update: { amount: { pattern: "^[0-9]+$" }, cryptoAmount: { pattern: "^[0-9]+$" } },
+      },
+    ]);
+    expect(() => applyOverlay(document, overlay)).toThrow(
+      'actions[0] ($.components.schemas.R.properties): property "amount" is not in the document ' +
+        "($.components.schemas.R.properties), so this action would re-create it: the vendor removed or renamed it.",
+    );
+  });
+
+  it("refuses the same refinement when it reaches the properties from higher up", () => {
+    const document = { components: { schemas: { R: { type: "object", properties: {} } } } };
+    const overlay = overlayOf([
+      {
+        target: "$.components.schemas.R",
+        description: "why",
+        update: { properties: { amount: { enum: ["A"] } } },
+      },
+    ]);
+    expect(() => applyOverlay(document, overlay)).toThrow('property "amount" is not in the document');
+  });
+
+  it("adds a property that states its type, as payclients' own additions do", () => {
+    const document = { components: { schemas: { R: { properties: { a: { type: "string" } } } } } };
+    applyOverlay(
+      document,
+      overlayOf([
+        {
+          target: "$.components.schemas.R.properties",
+          description: "why",
+          update: { message: { type: "string" }, a: { pattern: "^x$" } },
+        },
+      ]),
+    );
+    expect(document.components.schemas.R.properties).toEqual({
+      a: { type: "string", pattern: "^x$" },
+      message: { type: "string" },
+    });
+  });
+
+  it("fails when the provenance the overlay records is not the vendor document's version", () => {
+    const overlay = overlayOf([
+      { target: "$.info", description: "why", update: { "x-provenance": { version: "2.1.0" } } },
+    ]);
+    expect(() => applyOverlay({ info: { version: "2.2.0" } }, overlay)).toThrow(
+      new OverlayError(
+        'info.x-provenance.version is "2.1.0" but the vendor document\'s info.version is "2.2.0": ' +
+          "record the version taken in (npm run spec:import does)",
+      ),
+    );
+    const matching = { info: { version: "2.1.0" } };
+    applyOverlay(matching, overlay);
+    expect(matching.info).toEqual({ version: "2.1.0", "x-provenance": { version: "2.1.0" } });
+  });
 });

@@ -164,9 +164,15 @@ export function assertResponseSchema(
 ): void {
   if (check(value)) return;
   const issue = primaryIssue(check.errors ?? []);
-  const detail =
+  const mismatch =
     issue === undefined
       ? "schema check failed"
       : `${issue.instancePath === "" ? "(root)" : issue.instancePath} ${issue.message ?? issue.keyword}`;
+  // A 404 in a body that is not the provider's envelope is a wrong path or baseUrl (or a sandbox that
+  // does not serve the spec's path), not a provider answer: say so first.
+  const detail =
+    ctx.status === 404
+      ? `HTTP 404 Not Found: nothing answers at this path (check baseUrl, or whether the provider moved the path); ${mismatch}`
+      : mismatch;
   throw new UnexpectedResponseError({ ...ctx, reason: "wrong_shape", detail, body });
 }

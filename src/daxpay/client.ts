@@ -6,6 +6,7 @@
 
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "../../generated/daxpay.js";
+import { payCancelParamFields } from "../../generated/daxpay.requests.js";
 import {
   validateCancelRequest,
   validateCancelResponse4xx,
@@ -77,11 +78,7 @@ type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
  * ids are given, DaxPay uses orderNo.
  */
 export type DaxPayCancelRequest = OmitEach<PayCancelParam, "reqTime" | "nonceStr" | "sign">;
-const CANCEL_KEYS = [
-  "orderNo",
-  "bizOrderNo",
-  "clientIp",
-] as const satisfies readonly (keyof PayCancelParam)[];
+const CANCEL_KEYS = payCancelParamFields;
 
 /** The gateway's answer, as the spec types it. */
 export type DaxPayCancelResponse = components["schemas"]["PayCancelResult"];

@@ -4,6 +4,11 @@
 
 import type { components as OtcComponents } from "../../generated/gatepay-otc.js";
 import {
+  cancelRequestFields,
+  otcRechargeRequestDecimalFields,
+  otcRechargeRequestFields,
+} from "../../generated/gatepay-otc.requests.js";
+import {
   validateCancelRechargeRequest,
   validateCancelRechargeResponse4xx,
   validateCancelRechargeResponse5xx,
@@ -14,6 +19,7 @@ import {
   validateCreateRechargeResponse200,
 } from "../../generated/gatepay-otc.validators.js";
 import type { components as PaymentsComponents } from "../../generated/gatepay-payments.js";
+import { closeOrderRequestFields } from "../../generated/gatepay-payments.requests.js";
 import {
   validateCloseOrderRequest,
   validateCloseOrderResponse4xx,
@@ -125,7 +131,7 @@ const closeOrder: GatePayOperation<
   path: "/v1/pay/order/close",
   otc: false,
   idempotent: true,
-  fields: ["merchantTradeNo", "prepayId"],
+  fields: closeOrderRequestFields,
   validateRequest: validateCloseOrderRequest,
   checks: {
     ok: validateCloseOrderResponse200,
@@ -154,10 +160,10 @@ const createRecharge: GatePayOperation<
   path: "/open/otc/api/recharge",
   otc: true,
   idempotent: false,
-  fields: ["quoteToken", "bankId", "currency", "amount", "fiatCurrency", "fiatAmount", "promoCode"],
+  fields: otcRechargeRequestFields,
+  // The spec's decimal-string fields (generated): numbers and exponents are refused before the schema.
   extraChecks: (input) => {
-    requireDecimalString(input.amount, "amount");
-    requireDecimalString(input.fiatAmount, "fiatAmount");
+    for (const field of otcRechargeRequestDecimalFields) requireDecimalString(input[field], field);
   },
   validateRequest: validateCreateRechargeRequest,
   checks: {
@@ -189,7 +195,7 @@ const cancelRecharge: GatePayOperation<
   path: "/open/otc/api/recharge/cancel",
   otc: true,
   idempotent: true,
-  fields: ["orderId"],
+  fields: cancelRequestFields,
   validateRequest: validateCancelRechargeRequest,
   checks: {
     ok: validateCancelRechargeResponse200,

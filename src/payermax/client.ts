@@ -6,6 +6,7 @@
 import type { KeyObject } from "node:crypto";
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "../../generated/payermax.js";
+import { cancelRequestDataFields } from "../../generated/payermax.requests.js";
 import {
   validateCancelRequest,
   validateCancelResponse4xx,
@@ -81,7 +82,7 @@ type CancelResponseData = components["schemas"]["CancelResponseData"];
 
 /** cancel's input, from the spec (`data` of the envelope): requestId and outTradeNo, each ≤ 64. */
 export type PayerMaxCancelRequest = components["schemas"]["CancelRequestData"];
-const CANCEL_KEYS = ["requestId", "outTradeNo"] as const satisfies readonly (keyof PayerMaxCancelRequest)[];
+const CANCEL_KEYS = cancelRequestDataFields;
 
 /** `data.status`, with any value the spec does not list surfaced as "unknown". */
 export type PayerMaxCancelStatus = CancelResponseData["status"] | "unknown";
