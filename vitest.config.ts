@@ -6,6 +6,7 @@ const INTEGRATION = [
   "src/sandbox/**/*.test.ts",
   "src/core/transport.test.ts",
   "src/core/node-transport.test.ts",
+  "src/notifications.node.test.ts",
   "test/reliability/**/*.test.ts",
   "test/docs/**/*.test.ts",
   "scripts/*.test.ts",

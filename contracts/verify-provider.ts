@@ -23,6 +23,7 @@ import { signGatePay } from "../src/gatepay/sign.js";
 import { payerMaxRequestTime } from "../src/payermax/client.js";
 import { signPayerMax } from "../src/payermax/sign.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { NOTIFICATIONS_CONSUMER } from "./notifications.js";
 import { isApiName, PACTS_DIR, readPactFiles } from "./pacts.js";
 import { clearSwitches, findProviderState, type ProviderWorld } from "./provider-states.js";
 import { DAXPAY, GATEPAY, PAYERMAX, SANDBOX_CREDENTIALS } from "./support/credentials.js";
@@ -151,6 +152,8 @@ export interface ProviderReport {
   interactions: number;
   ok: boolean;
   error?: string;
+  /** Why the pact was not replayed (notification message pacts). */
+  skipped?: string;
 }
 
 async function verifyOne(
@@ -203,6 +206,12 @@ export async function verifyPactsAgainstSandbox(dir: string = PACTS_DIR): Promis
         reports.push({ file, interactions, ok: false, error: `no sandbox provider "${api}"` });
         continue;
       }
+      if (pact.consumer.name === NOTIFICATIONS_CONSUMER) {
+        // The sandbox sends these, it does not answer them: its deliveries are verified end to end by
+        // createNotificationHandler in src/sandbox/notify.test.ts; the pact is verified against the spec.
+        reports.push({ file, interactions, ok: true, skipped: "message pact, verified against the spec" });
+        continue;
+      }
       const sentences = [
         ...new Set(pact.interactions.flatMap((i) => (i.providerStates ?? []).map((state) => state.name))),
       ];
@@ -227,7 +236,11 @@ export function printProviderReports(reports: ProviderReport[]): boolean {
   }
   for (const report of reports) {
     const name = basename(report.file);
-    if (report.ok) {
+    if (report.skipped !== undefined) {
+      console.log(
+        `verify-provider: – ${name}: ${report.interactions} messages not replayed (${report.skipped})`,
+      );
+    } else if (report.ok) {
       console.log(`verify-provider: ✓ ${name}: ${report.interactions} interactions pass against the sandbox`);
     } else {
       console.error(

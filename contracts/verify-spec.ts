@@ -18,6 +18,7 @@ import { basename, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Comparator, type Result } from "@pactflow/openapi-pact-comparator";
 import { bundledSpecPath } from "../scripts/lib/apis.js";
+import { NOTIFICATIONS_CONSUMER, type PactMessage, verifyNotificationMessages } from "./notifications.js";
 import { isApiName, PACTS_DIR, type PactFile, ROOT, readBundledSpec, readPactFiles } from "./pacts.js";
 
 type JsonObject = Record<string, unknown>;
@@ -36,7 +37,7 @@ interface SigningHeader {
 }
 
 /** Every apiKey-in-header security scheme of the spec; throws when one does not state its format. */
-function signingHeaders(spec: JsonObject): Map<string, SigningHeader> {
+export function signingHeaders(spec: JsonObject): Map<string, SigningHeader> {
   const components = isObject(spec.components) ? spec.components : {};
   const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
   const headers = new Map<string, SigningHeader>();
@@ -55,7 +56,7 @@ function signingHeaders(spec: JsonObject): Map<string, SigningHeader> {
 }
 
 /** The schemes an operation's security demands in every alternative (so each must be present). */
-function demandedSchemes(security: unknown): string[] {
+export function demandedSchemes(security: unknown): string[] {
   if (!Array.isArray(security) || security.length === 0) return [];
   const alternatives = security.filter(isObject).map((requirement) => Object.keys(requirement));
   const [first = [], ...rest] = alternatives;
@@ -191,11 +192,14 @@ export async function verifyPactsAgainstSpecs(dir: string = PACTS_DIR): Promise<
       });
       continue;
     }
+    const notifications = pact.consumer.name === NOTIFICATIONS_CONSUMER;
     reports.push({
       file,
       spec: bundledSpecPath(api),
       interactions: pact.interactions.length,
-      findings: await compareWithSpec(pact, readBundledSpec(api)),
+      findings: notifications
+        ? verifyNotificationMessages(api, pact.interactions as unknown as PactMessage[], readBundledSpec(api))
+        : await compareWithSpec(pact, readBundledSpec(api)),
     });
   }
   return reports;

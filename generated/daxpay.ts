@@ -24,7 +24,32 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    payNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Payment notice
+         * @description Sent by the DaxPay 2.0.8 server to the order's notify URL when a pay order is paid, closed (`status` close) or cancelled (`status` cancel, e.g. after /unipay/cancel). Source: dromara/dax-pay@2.0.8, class PayNoticeResult (fields), PaymentCommonResult (code, msg, resTime, sign), PayStatusEnum (statuses), ClientNoticeService.sendData (delivery and acknowledgement); details in docs/notifications.md ("DaxPay 2.0.8").
+         *
+         *     Signature: the body field `sign`, the same rule as requests: every non-null field but `sign`, sorted, `k=v` joined by `&`, quotes and backslashes removed, `&key=<secret>` appended, lowercase hex HMAC-SHA256 (or MD5). Times are epoch seconds and are signed as that text. No header is signed (verifyDaxPayNotification).
+         *
+         *     Acknowledgement: the response body must be exactly `SUCCESS` (plain text); the server does not look at the status code. Anything else is retried with the same stored text (same `resTime`, same `sign`) up to 16 times over about 24 hours.
+         */
+        post: operations["payNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         PayCancelParam: {
@@ -133,6 +158,55 @@ export interface components {
              */
             traceId?: string | null;
         };
+        /** @description The payment notice body, as DaxPay 2.0.8 serialises PayNoticeResult (Jackson; unset fields are null, times are epoch seconds). Extra fields are kept and, being in the body, are covered by `sign`. */
+        PayNoticeResult: {
+            /** @description Always 0 for a notice (PaymentCommonResult.code). */
+            code?: number;
+            /** @description Message (PaymentCommonResult.msg). */
+            msg?: string | null;
+            /**
+             * Format: int64
+             * @description When the notice was built, epoch seconds; retries resend the same value.
+             */
+            resTime: number;
+            /** @description Lowercase hex HMAC-SHA256 (64 characters) or MD5 (32) over the other fields. */
+            sign: string;
+            /** @description DaxPay order number. */
+            orderNo: string;
+            /** @description The merchant order number. */
+            bizOrderNo?: string | null;
+            /** @description The channel's transaction number. */
+            outOrderNo?: string | null;
+            title?: string | null;
+            description?: string | null;
+            /** @description Whether the order can be split (分账). */
+            allocation?: boolean | null;
+            autoAllocation?: boolean | null;
+            /** @description Payment channel (PayChannelEnum code, e.g. ali_pay, wechat_pay). */
+            channel?: string | null;
+            method?: string | null;
+            /** @description Amount in cents (Java Integer). */
+            amount?: number | null;
+            /**
+             * @description progress, success (paid), close (closed), cancel (cancelled) or fail (PayStatusEnum).
+             * @enum {string}
+             */
+            status: "progress" | "success" | "close" | "cancel" | "fail";
+            /** @description no_refund, refunding, partial_refund or refunded (PayOrderRefundStatusEnum). */
+            refundStatus?: string | null;
+            /** @description waiting or allocation (PayOrderAllocStatusEnum). */
+            allocStatus?: string | null;
+            /** @description Payment time, epoch seconds. */
+            payTime?: number | null;
+            /** @description Expiry time, epoch seconds. */
+            expiredTime?: number | null;
+            /** @description Close (or cancel) time, epoch seconds. */
+            closeTime?: number | null;
+            /** @description The merchant's attach value, returned as given. */
+            attach?: string | null;
+            errorCode?: string | null;
+            errorMsg?: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -203,6 +277,72 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorResult"];
                 };
+            };
+        };
+    };
+    payNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": 0,
+                 *       "msg": null,
+                 *       "resTime": 1715347771,
+                 *       "sign": "0f1e6a1b3d25e2c3d8e0d8a2b8c4b5f17e2b2a0f5f1f4a3b9c6d7e8f9a0b1c2d",
+                 *       "orderNo": "1753370980523384832",
+                 *       "bizOrderNo": "P0001",
+                 *       "outOrderNo": null,
+                 *       "title": "test order",
+                 *       "description": null,
+                 *       "allocation": false,
+                 *       "autoAllocation": false,
+                 *       "channel": "ali_pay",
+                 *       "method": "qrcode",
+                 *       "amount": 100,
+                 *       "status": "cancel",
+                 *       "refundStatus": "no_refund",
+                 *       "allocStatus": null,
+                 *       "payTime": null,
+                 *       "expiredTime": 1715351371,
+                 *       "closeTime": 1715347771,
+                 *       "attach": null,
+                 *       "errorCode": null,
+                 *       "errorMsg": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["PayNoticeResult"];
+            };
+        };
+        responses: {
+            /** @description The acknowledgement; only the exact body SUCCESS stops the retries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example SUCCESS */
+                    "text/plain": "SUCCESS";
+                };
+            };
+            /** @description Not acknowledged (signature, time window, replay or shape refused); DaxPay retries. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged (processing failed); DaxPay retries. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

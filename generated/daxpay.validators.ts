@@ -5,8 +5,9 @@
 // @ts-nocheck -- Ajv's standalone output is untyped JavaScript; the typed exports are at the end.
 /* biome-ignore-all lint: generated code */
 /**
- * Validators for the request body and each response of:
+ * Validators for the request body and each response of (webhook bodies keep unknown enum values):
  * POST /unipay/cancel (cancel)
+ * POST webhook payNotice (payNotice)
  */
 
 /** One schema violation, as Ajv reports it. */
@@ -563,7 +564,362 @@ validate16.errors = vErrors;
 return errors === 0;
 }
 
+const validatePayNoticeRequestRaw = validate17;
+const schema20 = {"$id":"validatePayNoticeRequest","$ref":"open-defs#/$defs/PayNoticeResult"};
+const schema21 = {"type":"object","properties":{"code":{"type":"integer"},"msg":{"type":["string","null"]},"resTime":{"type":"integer"},"sign":{"type":"string","maxLength":64},"orderNo":{"type":"string"},"bizOrderNo":{"type":["string","null"]},"outOrderNo":{"type":["string","null"]},"title":{"type":["string","null"]},"description":{"type":["string","null"]},"allocation":{"type":["boolean","null"]},"autoAllocation":{"type":["boolean","null"]},"channel":{"type":["string","null"]},"method":{"type":["string","null"]},"amount":{"type":["integer","null"]},"status":{"type":"string"},"refundStatus":{"type":["string","null"]},"allocStatus":{"type":["string","null"]},"payTime":{"type":["integer","null"]},"expiredTime":{"type":["integer","null"]},"closeTime":{"type":["integer","null"]},"attach":{"type":["string","null"]},"errorCode":{"type":["string","null"]},"errorMsg":{"type":["string","null"]}},"required":["resTime","sign","status","orderNo"]};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validatePayNoticeRequest" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.resTime === undefined) && (missing0 = "resTime")) || ((data.sign === undefined) && (missing0 = "sign"))) || ((data.status === undefined) && (missing0 = "status"))) || ((data.orderNo === undefined) && (missing0 = "orderNo"))){
+validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/PayNoticeResult/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate17.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/code/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.msg !== undefined){
+let data1 = data.msg;
+const _errs4 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate17.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/msg/type",keyword:"type",params:{type: schema21.properties.msg.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.resTime !== undefined){
+let data2 = data.resTime;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate17.errors = [{instancePath:instancePath+"/resTime",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/resTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.sign !== undefined){
+let data3 = data.sign;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func2(data3) > 64){
+validate17.errors = [{instancePath:instancePath+"/sign",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/sign/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/sign",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/sign/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.orderNo !== undefined){
+const _errs10 = errors;
+if(typeof data.orderNo !== "string"){
+validate17.errors = [{instancePath:instancePath+"/orderNo",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/orderNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.bizOrderNo !== undefined){
+let data5 = data.bizOrderNo;
+const _errs12 = errors;
+if((typeof data5 !== "string") && (data5 !== null)){
+validate17.errors = [{instancePath:instancePath+"/bizOrderNo",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/bizOrderNo/type",keyword:"type",params:{type: schema21.properties.bizOrderNo.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.outOrderNo !== undefined){
+let data6 = data.outOrderNo;
+const _errs14 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate17.errors = [{instancePath:instancePath+"/outOrderNo",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/outOrderNo/type",keyword:"type",params:{type: schema21.properties.outOrderNo.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.title !== undefined){
+let data7 = data.title;
+const _errs16 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate17.errors = [{instancePath:instancePath+"/title",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/title/type",keyword:"type",params:{type: schema21.properties.title.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.description !== undefined){
+let data8 = data.description;
+const _errs18 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate17.errors = [{instancePath:instancePath+"/description",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/description/type",keyword:"type",params:{type: schema21.properties.description.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.allocation !== undefined){
+let data9 = data.allocation;
+const _errs20 = errors;
+if((typeof data9 !== "boolean") && (data9 !== null)){
+validate17.errors = [{instancePath:instancePath+"/allocation",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/allocation/type",keyword:"type",params:{type: schema21.properties.allocation.type},message:"must be boolean,null"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.autoAllocation !== undefined){
+let data10 = data.autoAllocation;
+const _errs22 = errors;
+if((typeof data10 !== "boolean") && (data10 !== null)){
+validate17.errors = [{instancePath:instancePath+"/autoAllocation",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/autoAllocation/type",keyword:"type",params:{type: schema21.properties.autoAllocation.type},message:"must be boolean,null"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.channel !== undefined){
+let data11 = data.channel;
+const _errs24 = errors;
+if((typeof data11 !== "string") && (data11 !== null)){
+validate17.errors = [{instancePath:instancePath+"/channel",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/channel/type",keyword:"type",params:{type: schema21.properties.channel.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.method !== undefined){
+let data12 = data.method;
+const _errs26 = errors;
+if((typeof data12 !== "string") && (data12 !== null)){
+validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/method/type",keyword:"type",params:{type: schema21.properties.method.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.amount !== undefined){
+let data13 = data.amount;
+const _errs28 = errors;
+if((!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))) && (data13 !== null)){
+validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/amount/type",keyword:"type",params:{type: schema21.properties.amount.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.status !== undefined){
+const _errs30 = errors;
+if(typeof data.status !== "string"){
+validate17.errors = [{instancePath:instancePath+"/status",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs30 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.refundStatus !== undefined){
+let data15 = data.refundStatus;
+const _errs32 = errors;
+if((typeof data15 !== "string") && (data15 !== null)){
+validate17.errors = [{instancePath:instancePath+"/refundStatus",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/refundStatus/type",keyword:"type",params:{type: schema21.properties.refundStatus.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs32 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.allocStatus !== undefined){
+let data16 = data.allocStatus;
+const _errs34 = errors;
+if((typeof data16 !== "string") && (data16 !== null)){
+validate17.errors = [{instancePath:instancePath+"/allocStatus",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/allocStatus/type",keyword:"type",params:{type: schema21.properties.allocStatus.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs34 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payTime !== undefined){
+let data17 = data.payTime;
+const _errs36 = errors;
+if((!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))) && (data17 !== null)){
+validate17.errors = [{instancePath:instancePath+"/payTime",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/payTime/type",keyword:"type",params:{type: schema21.properties.payTime.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs36 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.expiredTime !== undefined){
+let data18 = data.expiredTime;
+const _errs38 = errors;
+if((!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))) && (data18 !== null)){
+validate17.errors = [{instancePath:instancePath+"/expiredTime",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/expiredTime/type",keyword:"type",params:{type: schema21.properties.expiredTime.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs38 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.closeTime !== undefined){
+let data19 = data.closeTime;
+const _errs40 = errors;
+if((!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))) && (data19 !== null)){
+validate17.errors = [{instancePath:instancePath+"/closeTime",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/closeTime/type",keyword:"type",params:{type: schema21.properties.closeTime.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs40 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.attach !== undefined){
+let data20 = data.attach;
+const _errs42 = errors;
+if((typeof data20 !== "string") && (data20 !== null)){
+validate17.errors = [{instancePath:instancePath+"/attach",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/attach/type",keyword:"type",params:{type: schema21.properties.attach.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs42 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorCode !== undefined){
+let data21 = data.errorCode;
+const _errs44 = errors;
+if((typeof data21 !== "string") && (data21 !== null)){
+validate17.errors = [{instancePath:instancePath+"/errorCode",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/errorCode/type",keyword:"type",params:{type: schema21.properties.errorCode.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs44 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errorMsg !== undefined){
+let data22 = data.errorMsg;
+const _errs46 = errors;
+if((typeof data22 !== "string") && (data22 !== null)){
+validate17.errors = [{instancePath:instancePath+"/errorMsg",schemaPath:"open-defs#/$defs/PayNoticeResult/properties/errorMsg/type",keyword:"type",params:{type: schema21.properties.errorMsg.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs46 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,schemaPath:"open-defs#/$defs/PayNoticeResult/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
 export const validateCancelRequest: SchemaValidator = validateCancelRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse200: SchemaValidator = validateCancelResponse200Raw as unknown as SchemaValidator;
 export const validateCancelResponse4xx: SchemaValidator = validateCancelResponse4xxRaw as unknown as SchemaValidator;
+export const validatePayNoticeRequest: SchemaValidator = validatePayNoticeRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse5xx: SchemaValidator = validateCancelResponse4xx;

@@ -44,7 +44,32 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    otcOrderNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OTC order status notification
+         * @description Sent by GatePay to the merchant's callback URL when an OTC order changes status: `RECHARGE_SUCCESS` / `RECHARGE_FAIL` for a deposit (recharge), `WITHDRAW_*` for an off-ramp. Source: https://docs.gate.com/api-reference/version/100/en/endpoint/otc/callback. Its table calls `data` an object, but its schema and both examples send a JSON string; this spec follows the examples (parsed form: `OtcOrderNotificationData`).
+         *
+         *     Signature: the same `X-GatePay-*` headers and HMAC-SHA512 rule as every GatePay notification, over the raw body (verifyGatePayNotification).
+         *
+         *     Acknowledgement: HTTP 200 with the exact body `{"returnCode":"SUCCESS","returnMessage":""}`; anything else is retried.
+         */
+        post: operations["otcOrderNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -210,6 +235,56 @@ export interface components {
             message?: string | null;
             data?: Record<string, never> | string | null;
         };
+        /** @description GatePay's notification envelope for an OTC order. */
+        OtcOrderNotification: {
+            /**
+             * @description Always `OTC`.
+             * @enum {string}
+             */
+            bizType: "OTC";
+            /** @description The OTC order id. */
+            bizId: string;
+            /**
+             * @description The order's new status.
+             * @enum {string}
+             */
+            bizStatus: "RECHARGE_SUCCESS" | "RECHARGE_FAIL" | "WITHDRAW_DISPATCHED" | "WITHDRAW_SUCCESS" | "WITHDRAW_FAIL";
+            /** @description The merchant's client id. */
+            clientId?: string;
+            /** @description The same client id under the payment callbacks' spelling. */
+            client_id?: string;
+            /** @description The order as a JSON string (OtcOrderNotificationData once parsed). */
+            data: string;
+        };
+        /** @description The parsed `data` of an OTC notification; every value is a string. GatePay may add fields. */
+        OtcOrderNotificationData: {
+            orderId: string;
+            /** @description The merchant's order id. */
+            clientOrderId?: string;
+            /** @description BUY (on-ramp, a recharge) or SELL (off-ramp). */
+            type?: string;
+            fiatCurrency?: string;
+            /** @description Decimal string. */
+            fiatAmount?: string;
+            cryptoCurrency?: string;
+            /** @description Decimal string. */
+            cryptoAmount?: string;
+            fiatRate?: string;
+            finalFiatAmount?: string;
+            tradeFee?: string;
+            /** @description A timestamp as a decimal string (the examples show both seconds and milliseconds). */
+            updateTime?: string;
+            bankSlipInfo?: string;
+            errMsg?: string;
+            promoCode?: string;
+        };
+        /** @description The exact acknowledgement: `{"returnCode":"SUCCESS","returnMessage":""}`. */
+        NotificationAcknowledgement: {
+            /** @constant */
+            returnCode: "SUCCESS";
+            /** @constant */
+            returnMessage: "";
+        };
     };
     responses: never;
     parameters: never;
@@ -300,6 +375,59 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GatePayErrorResponse"];
                 };
+            };
+        };
+    };
+    otcOrderNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "bizType": "OTC",
+                 *       "bizId": "71347515709194240",
+                 *       "bizStatus": "RECHARGE_SUCCESS",
+                 *       "clientId": "merchant_client_id",
+                 *       "data": "{\"orderId\":\"71347515709194240\",\"clientOrderId\":\"merchant_order_20260413001\",\"fiatRate\":\"1.005\",\"type\":\"BUY\",\"fiatCurrency\":\"USD\",\"fiatAmount\":\"100.00\",\"cryptoCurrency\":\"USDT\",\"cryptoAmount\":\"99.50\",\"updateTime\":\"1712989200\"}"
+                 *     }
+                 */
+                "application/json": components["schemas"]["OtcOrderNotification"];
+            };
+        };
+        responses: {
+            /** @description The acknowledgement; GatePay stops retrying only on this exact body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "returnCode": "SUCCESS",
+                     *       "returnMessage": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationAcknowledgement"];
+                };
+            };
+            /** @description Not acknowledged (signature, time window, replay or shape refused); GatePay retries. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged (processing failed); GatePay retries. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

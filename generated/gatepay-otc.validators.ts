@@ -5,9 +5,10 @@
 // @ts-nocheck -- Ajv's standalone output is untyped JavaScript; the typed exports are at the end.
 /* biome-ignore-all lint: generated code */
 /**
- * Validators for the request body and each response of:
+ * Validators for the request body and each response of (webhook bodies keep unknown enum values):
  * POST /open/otc/api/recharge (createRecharge)
  * POST /open/otc/api/recharge/cancel (cancelRecharge)
+ * POST webhook otcOrderNotification (otcOrderNotification)
  */
 
 /** One schema violation, as Ajv reports it. */
@@ -939,11 +940,388 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
+const validateOtcOrderNotificationRequestRaw = validate19;
+const schema24 = {"$id":"validateOtcOrderNotificationRequest","$ref":"open-defs#/$defs/OtcOrderNotification"};
+const schema25 = {"type":"object","properties":{"bizType":{"type":"string"},"bizId":{"type":"string"},"bizStatus":{"type":"string"},"clientId":{"type":"string"},"client_id":{"type":"string"},"data":{"type":"string"}},"required":["bizType","bizId","bizStatus","data"]};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateOtcOrderNotificationRequest" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.bizType === undefined) && (missing0 = "bizType")) || ((data.bizId === undefined) && (missing0 = "bizId"))) || ((data.bizStatus === undefined) && (missing0 = "bizStatus"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcOrderNotification/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.bizType !== undefined){
+const _errs2 = errors;
+if(typeof data.bizType !== "string"){
+validate19.errors = [{instancePath:instancePath+"/bizType",schemaPath:"open-defs#/$defs/OtcOrderNotification/properties/bizType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.bizId !== undefined){
+const _errs4 = errors;
+if(typeof data.bizId !== "string"){
+validate19.errors = [{instancePath:instancePath+"/bizId",schemaPath:"open-defs#/$defs/OtcOrderNotification/properties/bizId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.bizStatus !== undefined){
+const _errs6 = errors;
+if(typeof data.bizStatus !== "string"){
+validate19.errors = [{instancePath:instancePath+"/bizStatus",schemaPath:"open-defs#/$defs/OtcOrderNotification/properties/bizStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.clientId !== undefined){
+const _errs8 = errors;
+if(typeof data.clientId !== "string"){
+validate19.errors = [{instancePath:instancePath+"/clientId",schemaPath:"open-defs#/$defs/OtcOrderNotification/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.client_id !== undefined){
+const _errs10 = errors;
+if(typeof data.client_id !== "string"){
+validate19.errors = [{instancePath:instancePath+"/client_id",schemaPath:"open-defs#/$defs/OtcOrderNotification/properties/client_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+const _errs12 = errors;
+if(typeof data.data !== "string"){
+validate19.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/OtcOrderNotification/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcOrderNotification/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+const validateOtcOrderNotificationDataRaw = validate20;
+const schema26 = {"$id":"validateOtcOrderNotificationData","$ref":"open-defs#/$defs/OtcOrderNotificationData"};
+const schema27 = {"type":"object","properties":{"orderId":{"type":"string"},"clientOrderId":{"type":"string"},"type":{"type":"string"},"fiatCurrency":{"type":"string"},"fiatAmount":{"type":"string"},"cryptoCurrency":{"type":"string"},"cryptoAmount":{"type":"string"},"fiatRate":{"type":"string"},"finalFiatAmount":{"type":"string"},"tradeFee":{"type":"string"},"updateTime":{"type":"string"},"bankSlipInfo":{"type":"string"},"errMsg":{"type":"string"},"promoCode":{"type":"string"}},"required":["orderId"]};
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateOtcOrderNotificationData" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.orderId === undefined) && (missing0 = "orderId")){
+validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcOrderNotificationData/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.orderId !== undefined){
+const _errs2 = errors;
+if(typeof data.orderId !== "string"){
+validate20.errors = [{instancePath:instancePath+"/orderId",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/orderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.clientOrderId !== undefined){
+const _errs4 = errors;
+if(typeof data.clientOrderId !== "string"){
+validate20.errors = [{instancePath:instancePath+"/clientOrderId",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/clientOrderId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.type !== undefined){
+const _errs6 = errors;
+if(typeof data.type !== "string"){
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.fiatCurrency !== undefined){
+const _errs8 = errors;
+if(typeof data.fiatCurrency !== "string"){
+validate20.errors = [{instancePath:instancePath+"/fiatCurrency",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/fiatCurrency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.fiatAmount !== undefined){
+const _errs10 = errors;
+if(typeof data.fiatAmount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/fiatAmount",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/fiatAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.cryptoCurrency !== undefined){
+const _errs12 = errors;
+if(typeof data.cryptoCurrency !== "string"){
+validate20.errors = [{instancePath:instancePath+"/cryptoCurrency",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/cryptoCurrency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.cryptoAmount !== undefined){
+const _errs14 = errors;
+if(typeof data.cryptoAmount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/cryptoAmount",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/cryptoAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.fiatRate !== undefined){
+const _errs16 = errors;
+if(typeof data.fiatRate !== "string"){
+validate20.errors = [{instancePath:instancePath+"/fiatRate",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/fiatRate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.finalFiatAmount !== undefined){
+const _errs18 = errors;
+if(typeof data.finalFiatAmount !== "string"){
+validate20.errors = [{instancePath:instancePath+"/finalFiatAmount",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/finalFiatAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.tradeFee !== undefined){
+const _errs20 = errors;
+if(typeof data.tradeFee !== "string"){
+validate20.errors = [{instancePath:instancePath+"/tradeFee",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/tradeFee/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.updateTime !== undefined){
+const _errs22 = errors;
+if(typeof data.updateTime !== "string"){
+validate20.errors = [{instancePath:instancePath+"/updateTime",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/updateTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.bankSlipInfo !== undefined){
+const _errs24 = errors;
+if(typeof data.bankSlipInfo !== "string"){
+validate20.errors = [{instancePath:instancePath+"/bankSlipInfo",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/bankSlipInfo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.errMsg !== undefined){
+const _errs26 = errors;
+if(typeof data.errMsg !== "string"){
+validate20.errors = [{instancePath:instancePath+"/errMsg",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/errMsg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.promoCode !== undefined){
+const _errs28 = errors;
+if(typeof data.promoCode !== "string"){
+validate20.errors = [{instancePath:instancePath+"/promoCode",schemaPath:"open-defs#/$defs/OtcOrderNotificationData/properties/promoCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/OtcOrderNotificationData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+const validateOtcOrderNotificationResponse200Raw = validate21;
+const schema28 = {"$id":"validateOtcOrderNotificationResponse200","$ref":"open-defs#/$defs/NotificationAcknowledgement"};
+const schema29 = {"type":"object","properties":{"returnCode":{"type":"string","const":"SUCCESS"},"returnMessage":{"type":"string","const":""}},"required":["returnCode","returnMessage"]};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateOtcOrderNotificationResponse200" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.returnCode === undefined) && (missing0 = "returnCode")) || ((data.returnMessage === undefined) && (missing0 = "returnMessage"))){
+validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationAcknowledgement/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.returnCode !== undefined){
+let data0 = data.returnCode;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate21.errors = [{instancePath:instancePath+"/returnCode",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("SUCCESS" !== data0){
+validate21.errors = [{instancePath:instancePath+"/returnCode",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnCode/const",keyword:"const",params:{allowedValue: "SUCCESS"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.returnMessage !== undefined){
+let data1 = data.returnMessage;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate21.errors = [{instancePath:instancePath+"/returnMessage",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("" !== data1){
+validate21.errors = [{instancePath:instancePath+"/returnMessage",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnMessage/const",keyword:"const",params:{allowedValue: ""},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationAcknowledgement/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
 export const validateCreateRechargeRequest: SchemaValidator = validateCreateRechargeRequestRaw as unknown as SchemaValidator;
 export const validateCreateRechargeResponse200: SchemaValidator = validateCreateRechargeResponse200Raw as unknown as SchemaValidator;
 export const validateCreateRechargeResponse4xx: SchemaValidator = validateCreateRechargeResponse4xxRaw as unknown as SchemaValidator;
 export const validateCancelRechargeRequest: SchemaValidator = validateCancelRechargeRequestRaw as unknown as SchemaValidator;
 export const validateCancelRechargeResponse200: SchemaValidator = validateCancelRechargeResponse200Raw as unknown as SchemaValidator;
+export const validateOtcOrderNotificationRequest: SchemaValidator = validateOtcOrderNotificationRequestRaw as unknown as SchemaValidator;
+export const validateOtcOrderNotificationData: SchemaValidator = validateOtcOrderNotificationDataRaw as unknown as SchemaValidator;
+export const validateOtcOrderNotificationResponse200: SchemaValidator = validateOtcOrderNotificationResponse200Raw as unknown as SchemaValidator;
 export const validateCreateRechargeResponse5xx: SchemaValidator = validateCreateRechargeResponse4xx;
 export const validateCancelRechargeResponse4xx: SchemaValidator = validateCreateRechargeResponse4xx;
 export const validateCancelRechargeResponse5xx: SchemaValidator = validateCreateRechargeResponse4xx;

@@ -24,7 +24,32 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    payOrderNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepay order notification
+         * @description Sent by GatePay to the merchant's callback URL when a prepay order changes status: `PAY_CLOSE` (closed, e.g. by closeOrder or expiry), `PAY_SUCCESS` or `PAY_ERROR`. Source: https://docs.gate.com/api-reference/version/100/en/endpoint/callpayment/callback and https://docs.gate.com/api-reference/version/100/en/common/asyncNotification.
+         *
+         *     Signature: `X-GatePay-Signature` = lowercase hex HMAC-SHA512 with the Payment API Secret over `X-GatePay-Timestamp + "\n" + X-GatePay-Nonce + "\n" + rawBody + "\n"`, verified over the raw body exactly as received (verifyGatePayNotification). `data` is a JSON string; its parsed form is `PayOrderNotificationData`.
+         *
+         *     Acknowledgement: HTTP 200 with the exact body `{"returnCode":"SUCCESS","returnMessage":""}` after processing; anything else is retried (15 s … 6 h, about 25 h in all), so one event may arrive more than once.
+         */
+        post: operations["payOrderNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         CloseOrderRequest: {
@@ -53,6 +78,60 @@ export interface components {
             errorMessage?: string | null;
             /** @description Error label, e.g. ORDER_NOT_EXIST. */
             label?: string | null;
+        };
+        /** @description GatePay's notification envelope for a prepay order. GatePay sends other `bizType`s (refunds, payouts) to the same URL; those verify but are not modelled here. */
+        PayOrderNotification: {
+            /**
+             * @description Business type; `PAY` for a prepay order.
+             * @enum {string}
+             */
+            bizType: "PAY";
+            /** @description The prepay order id. */
+            bizId: string;
+            /**
+             * @description `PAY_SUCCESS` paid, `PAY_CLOSE` closed, `PAY_ERROR` an error.
+             * @enum {string}
+             */
+            bizStatus: "PAY_SUCCESS" | "PAY_CLOSE" | "PAY_ERROR";
+            /** @description The merchant's client id; GatePay says it may be absent or spelt `clientId`. */
+            client_id?: string;
+            /** @description The same client id under the OTC spelling. */
+            clientId?: string;
+            /** @description The order as a JSON string (PayOrderNotificationData once parsed). */
+            data: string;
+        };
+        /** @description The parsed `data` of a prepay order notification; GatePay may add fields. */
+        PayOrderNotificationData: {
+            /** @description The merchant's order number. */
+            merchantTradeNo: string;
+            productType?: string;
+            productName?: string;
+            tradeType?: string;
+            goodsName?: string;
+            terminalType?: string;
+            /** @description Order currency, e.g. USDT. */
+            currency?: string;
+            /** @description Decimal string. */
+            totalFee?: string;
+            /** @description Decimal string. */
+            orderAmount?: string;
+            payCurrency?: string;
+            /** @description Decimal string. */
+            payAmount?: string;
+            /**
+             * Format: int64
+             * @description Epoch milliseconds.
+             */
+            createTime?: number;
+            transactionId?: string;
+            channelId?: string;
+        };
+        /** @description The exact acknowledgement: `{"returnCode":"SUCCESS","returnMessage":""}`. */
+        NotificationAcknowledgement: {
+            /** @constant */
+            returnCode: "SUCCESS";
+            /** @constant */
+            returnMessage: "";
         };
     };
     responses: never;
@@ -131,6 +210,59 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["CloseOrderResponse"];
                 };
+            };
+        };
+    };
+    payOrderNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "bizType": "PAY",
+                 *       "bizId": "1647557960944",
+                 *       "bizStatus": "PAY_CLOSE",
+                 *       "client_id": "mZ96D37oKk-HrWJc",
+                 *       "data": "{\"merchantTradeNo\":\"M20240001\",\"currency\":\"USDT\",\"orderAmount\":\"1.2\",\"createTime\":1664123708000,\"transactionId\":\"24344545\"}"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PayOrderNotification"];
+            };
+        };
+        responses: {
+            /** @description The acknowledgement; GatePay stops retrying only on this exact body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "returnCode": "SUCCESS",
+                     *       "returnMessage": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationAcknowledgement"];
+                };
+            };
+            /** @description Not acknowledged (signature, time window, replay or shape refused); GatePay retries. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged (processing failed); GatePay retries. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -5,8 +5,9 @@
 // @ts-nocheck -- Ajv's standalone output is untyped JavaScript; the typed exports are at the end.
 /* biome-ignore-all lint: generated code */
 /**
- * Validators for the request body and each response of:
+ * Validators for the request body and each response of (webhook bodies keep unknown enum values):
  * POST /v1/pay/order/close (closeOrder)
+ * POST webhook payOrderNotification (payOrderNotification)
  */
 
 /** One schema violation, as Ajv reports it. */
@@ -249,7 +250,385 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
+const validatePayOrderNotificationRequestRaw = validate14;
+const schema17 = {"$id":"validatePayOrderNotificationRequest","$ref":"open-defs#/$defs/PayOrderNotification"};
+const schema18 = {"type":"object","properties":{"bizType":{"type":"string"},"bizId":{"type":"string"},"bizStatus":{"type":"string"},"client_id":{"type":"string"},"clientId":{"type":"string"},"data":{"type":"string"}},"required":["bizType","bizId","bizStatus","data"]};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validatePayOrderNotificationRequest" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.bizType === undefined) && (missing0 = "bizType")) || ((data.bizId === undefined) && (missing0 = "bizId"))) || ((data.bizStatus === undefined) && (missing0 = "bizStatus"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate14.errors = [{instancePath,schemaPath:"open-defs#/$defs/PayOrderNotification/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.bizType !== undefined){
+const _errs2 = errors;
+if(typeof data.bizType !== "string"){
+validate14.errors = [{instancePath:instancePath+"/bizType",schemaPath:"open-defs#/$defs/PayOrderNotification/properties/bizType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.bizId !== undefined){
+const _errs4 = errors;
+if(typeof data.bizId !== "string"){
+validate14.errors = [{instancePath:instancePath+"/bizId",schemaPath:"open-defs#/$defs/PayOrderNotification/properties/bizId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.bizStatus !== undefined){
+const _errs6 = errors;
+if(typeof data.bizStatus !== "string"){
+validate14.errors = [{instancePath:instancePath+"/bizStatus",schemaPath:"open-defs#/$defs/PayOrderNotification/properties/bizStatus/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.client_id !== undefined){
+const _errs8 = errors;
+if(typeof data.client_id !== "string"){
+validate14.errors = [{instancePath:instancePath+"/client_id",schemaPath:"open-defs#/$defs/PayOrderNotification/properties/client_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.clientId !== undefined){
+const _errs10 = errors;
+if(typeof data.clientId !== "string"){
+validate14.errors = [{instancePath:instancePath+"/clientId",schemaPath:"open-defs#/$defs/PayOrderNotification/properties/clientId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.data !== undefined){
+const _errs12 = errors;
+if(typeof data.data !== "string"){
+validate14.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/PayOrderNotification/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath,schemaPath:"open-defs#/$defs/PayOrderNotification/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+const validatePayOrderNotificationDataRaw = validate15;
+const schema19 = {"$id":"validatePayOrderNotificationData","$ref":"open-defs#/$defs/PayOrderNotificationData"};
+const schema20 = {"type":"object","properties":{"merchantTradeNo":{"type":"string"},"productType":{"type":"string"},"productName":{"type":"string"},"tradeType":{"type":"string"},"goodsName":{"type":"string"},"terminalType":{"type":"string"},"currency":{"type":"string"},"totalFee":{"type":"string"},"orderAmount":{"type":"string"},"payCurrency":{"type":"string"},"payAmount":{"type":"string"},"createTime":{"type":"integer"},"transactionId":{"type":"string"},"channelId":{"type":"string"}},"required":["merchantTradeNo"]};
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validatePayOrderNotificationData" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.merchantTradeNo === undefined) && (missing0 = "merchantTradeNo")){
+validate15.errors = [{instancePath,schemaPath:"open-defs#/$defs/PayOrderNotificationData/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.merchantTradeNo !== undefined){
+const _errs2 = errors;
+if(typeof data.merchantTradeNo !== "string"){
+validate15.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/merchantTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.productType !== undefined){
+const _errs4 = errors;
+if(typeof data.productType !== "string"){
+validate15.errors = [{instancePath:instancePath+"/productType",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/productType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.productName !== undefined){
+const _errs6 = errors;
+if(typeof data.productName !== "string"){
+validate15.errors = [{instancePath:instancePath+"/productName",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/productName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.tradeType !== undefined){
+const _errs8 = errors;
+if(typeof data.tradeType !== "string"){
+validate15.errors = [{instancePath:instancePath+"/tradeType",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/tradeType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.goodsName !== undefined){
+const _errs10 = errors;
+if(typeof data.goodsName !== "string"){
+validate15.errors = [{instancePath:instancePath+"/goodsName",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/goodsName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.terminalType !== undefined){
+const _errs12 = errors;
+if(typeof data.terminalType !== "string"){
+validate15.errors = [{instancePath:instancePath+"/terminalType",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/terminalType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.currency !== undefined){
+const _errs14 = errors;
+if(typeof data.currency !== "string"){
+validate15.errors = [{instancePath:instancePath+"/currency",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.totalFee !== undefined){
+const _errs16 = errors;
+if(typeof data.totalFee !== "string"){
+validate15.errors = [{instancePath:instancePath+"/totalFee",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/totalFee/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.orderAmount !== undefined){
+const _errs18 = errors;
+if(typeof data.orderAmount !== "string"){
+validate15.errors = [{instancePath:instancePath+"/orderAmount",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/orderAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payCurrency !== undefined){
+const _errs20 = errors;
+if(typeof data.payCurrency !== "string"){
+validate15.errors = [{instancePath:instancePath+"/payCurrency",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/payCurrency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.payAmount !== undefined){
+const _errs22 = errors;
+if(typeof data.payAmount !== "string"){
+validate15.errors = [{instancePath:instancePath+"/payAmount",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/payAmount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.createTime !== undefined){
+let data11 = data.createTime;
+const _errs24 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate15.errors = [{instancePath:instancePath+"/createTime",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/createTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.transactionId !== undefined){
+const _errs26 = errors;
+if(typeof data.transactionId !== "string"){
+validate15.errors = [{instancePath:instancePath+"/transactionId",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/transactionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.channelId !== undefined){
+const _errs28 = errors;
+if(typeof data.channelId !== "string"){
+validate15.errors = [{instancePath:instancePath+"/channelId",schemaPath:"open-defs#/$defs/PayOrderNotificationData/properties/channelId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"open-defs#/$defs/PayOrderNotificationData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+const validatePayOrderNotificationResponse200Raw = validate16;
+const schema21 = {"$id":"validatePayOrderNotificationResponse200","$ref":"open-defs#/$defs/NotificationAcknowledgement"};
+const schema22 = {"type":"object","properties":{"returnCode":{"type":"string","const":"SUCCESS"},"returnMessage":{"type":"string","const":""}},"required":["returnCode","returnMessage"]};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validatePayOrderNotificationResponse200" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.returnCode === undefined) && (missing0 = "returnCode")) || ((data.returnMessage === undefined) && (missing0 = "returnMessage"))){
+validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationAcknowledgement/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.returnCode !== undefined){
+let data0 = data.returnCode;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate16.errors = [{instancePath:instancePath+"/returnCode",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("SUCCESS" !== data0){
+validate16.errors = [{instancePath:instancePath+"/returnCode",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnCode/const",keyword:"const",params:{allowedValue: "SUCCESS"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.returnMessage !== undefined){
+let data1 = data.returnMessage;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate16.errors = [{instancePath:instancePath+"/returnMessage",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnMessage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("" !== data1){
+validate16.errors = [{instancePath:instancePath+"/returnMessage",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/returnMessage/const",keyword:"const",params:{allowedValue: ""},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationAcknowledgement/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
 export const validateCloseOrderRequest: SchemaValidator = validateCloseOrderRequestRaw as unknown as SchemaValidator;
 export const validateCloseOrderResponse200: SchemaValidator = validateCloseOrderResponse200Raw as unknown as SchemaValidator;
+export const validatePayOrderNotificationRequest: SchemaValidator = validatePayOrderNotificationRequestRaw as unknown as SchemaValidator;
+export const validatePayOrderNotificationData: SchemaValidator = validatePayOrderNotificationDataRaw as unknown as SchemaValidator;
+export const validatePayOrderNotificationResponse200: SchemaValidator = validatePayOrderNotificationResponse200Raw as unknown as SchemaValidator;
 export const validateCloseOrderResponse4xx: SchemaValidator = validateCloseOrderResponse200;
 export const validateCloseOrderResponse5xx: SchemaValidator = validateCloseOrderResponse200;

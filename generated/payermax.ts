@@ -24,7 +24,54 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    paymentNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Payment result notification
+         * @description Sent by PayerMax to the merchant's notify URL when a payment reaches a final state (`data.status` SUCCESS, FAILED or CLOSED; PENDING when the payment method has news to pass on). Decide by `data.status`, never by `code`/`msg`. Source: https://docs.payermax.com/public/api/New%20Version/en/v1.0/collectResultNotifyUrl.html; rules in docs/notifications.md ("PayerMax").
+         *
+         *     Signature: header `sign` = Base64 RSASSA-PKCS1-v1_5 / SHA-256 over the raw body, made with PayerMax's platform key; verify with PayerMax's public key before parsing (verifyPayerMaxNotification).
+         *
+         *     Acknowledgement: the exact body `{"code":"SUCCESS","msg":"Success"}`; anything else is retried (0 s, 30 s, 5 min, 10 min, 1 h, 12 h), so one event may arrive more than once.
+         */
+        post: operations["paymentNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    cancelNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel result notification
+         * @description The final result of a cancel that was answered `PENDING`. PayerMax says a cancel completes later but publishes no page for this notification: this is payclients' model of it (the common notification envelope with `notifyType` CANCEL and `data` = the cancel answer's fields), documented as unconfirmed in docs/notifications.md ("PayerMax"). Any other notifyType still verifies.
+         *
+         *     Signature and acknowledgement: as paymentNotification.
+         */
+        post: operations["cancelNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         CancelRequest: {
@@ -132,6 +179,104 @@ export interface components {
              */
             msg: string;
         };
+        /** @description The fields every PayerMax notification carries (the collectResultNotifyUrl table). */
+        NotificationEnvelope: {
+            /**
+             * @description APPLY_SUCCESS for a valid notification; the outcome is `data.status`.
+             * @example APPLY_SUCCESS
+             */
+            code: string;
+            /** @example Success. */
+            msg: string;
+            /**
+             * @description Signature Algorithm Version, Current value: 1
+             * @example 1
+             */
+            keyVersion: string;
+            /** @example 8f8b0895b60f41abbdb05405052971c8 */
+            appId: string;
+            /** @example P01010114178824 */
+            merchantNo?: string;
+            /**
+             * @description yyyy-MM-dd'T'HH:mm:ss.SSSXXX (rfc3339); the time window is checked against it.
+             * @example 2024-11-06T11:58:13.000+08:00
+             */
+            notifyTime: string;
+            /**
+             * @description PAYMENT for a payment result; payclients models CANCEL for a cancel result (unconfirmed).
+             * @example PAYMENT
+             */
+            notifyType: string;
+        };
+        PaymentNotification: components["schemas"]["NotificationEnvelope"] & {
+            /** @enum {string} */
+            notifyType?: "PAYMENT";
+            data?: components["schemas"]["PaymentNotificationData"];
+        };
+        /** @description The payment's result; PayerMax adds fields (payment details, channel data) that are kept as received. */
+        PaymentNotificationData: {
+            /**
+             * @description The merchant's order id.
+             * @example P20241106001
+             */
+            outTradeNo: string;
+            /**
+             * @description PayerMax's transaction id.
+             * @example T2024110603160419000001
+             */
+            tradeToken: string;
+            /**
+             * @description SUCCESS, FAILED, PENDING or CLOSED (not paid within the validity period).
+             * @example SUCCESS
+             * @enum {string}
+             */
+            status: "SUCCESS" | "FAILED" | "PENDING" | "CLOSED";
+            /**
+             * @description The order amount. Its JSON type is not stated on the page (PayerMax writes amounts as numbers in some APIs): kept as received.
+             * @example 10.00
+             */
+            totalAmount?: string | number;
+            /** @example USD */
+            currency?: string;
+            /** @example SA */
+            country?: string;
+        };
+        CancelNotification: components["schemas"]["NotificationEnvelope"] & {
+            /** @enum {string} */
+            notifyType?: "CANCEL";
+            data?: components["schemas"]["CancelNotificationData"];
+        };
+        /** @description The cancel's final result, in the cancel answer's fields; `status` is never PENDING here. */
+        CancelNotificationData: {
+            /** @example 20230806235954ED7856775040587834005 */
+            cancelNo?: string;
+            /** @example R20241106001 */
+            requestId: string;
+            /** @example P20241106001 */
+            outTradeNo: string;
+            /**
+             * @example SUCCESS
+             * @enum {string}
+             */
+            status: "SUCCESS" | "FAILED";
+            /** @example 2023-08-06T23:50:59 +0000 */
+            createdTime?: string;
+            /** @example 2023-08-06T23:51:09 +0000 */
+            succeededTime?: string | null;
+            /** @example null */
+            failedTime?: string | null;
+            /** @example null */
+            errorCode?: string | null;
+            /** @example null */
+            errorMsg?: string | null;
+        };
+        /** @description The exact acknowledgement: `{"code":"SUCCESS","msg":"Success"}`. */
+        NotificationAcknowledgement: {
+            /** @constant */
+            code: "SUCCESS";
+            /** @constant */
+            msg: "Success";
+        };
     };
     responses: never;
     parameters: never;
@@ -207,6 +352,134 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
+            };
+        };
+    };
+    paymentNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "APPLY_SUCCESS",
+                 *       "msg": "Success.",
+                 *       "keyVersion": "1",
+                 *       "appId": "8f8b0895b60f41abbdb05405052971c8",
+                 *       "merchantNo": "P01010114178824",
+                 *       "notifyTime": "2024-11-06T11:58:13.000+08:00",
+                 *       "notifyType": "PAYMENT",
+                 *       "data": {
+                 *         "outTradeNo": "P20241106001",
+                 *         "tradeToken": "T2024110603160419000001",
+                 *         "status": "SUCCESS",
+                 *         "totalAmount": "10.00",
+                 *         "currency": "USD"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PaymentNotification"];
+            };
+        };
+        responses: {
+            /** @description The acknowledgement; PayerMax stops retrying only on this body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SUCCESS",
+                     *       "msg": "Success"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationAcknowledgement"];
+                };
+            };
+            /** @description Not acknowledged (signature, time window, replay or shape refused); PayerMax retries. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged (processing failed); PayerMax retries. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cancelNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "APPLY_SUCCESS",
+                 *       "msg": "Success.",
+                 *       "keyVersion": "1",
+                 *       "appId": "8f8b0895b60f41abbdb05405052971c8",
+                 *       "merchantNo": "P01010114178824",
+                 *       "notifyTime": "2024-11-06T11:58:13.000+08:00",
+                 *       "notifyType": "CANCEL",
+                 *       "data": {
+                 *         "cancelNo": "20230806235954ED7856775040587834005",
+                 *         "requestId": "R20241106001",
+                 *         "outTradeNo": "P20241106001",
+                 *         "status": "SUCCESS",
+                 *         "createdTime": "2023-08-06T23:50:59 +0000",
+                 *         "succeededTime": "2023-08-06T23:51:09 +0000",
+                 *         "failedTime": null,
+                 *         "errorCode": null,
+                 *         "errorMsg": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CancelNotification"];
+            };
+        };
+        responses: {
+            /** @description The acknowledgement; PayerMax stops retrying only on this body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SUCCESS",
+                     *       "msg": "Success"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationAcknowledgement"];
+                };
+            };
+            /** @description Not acknowledged (signature, time window, replay or shape refused); PayerMax retries. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged (processing failed); PayerMax retries. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -5,8 +5,10 @@
 // @ts-nocheck -- Ajv's standalone output is untyped JavaScript; the typed exports are at the end.
 /* biome-ignore-all lint: generated code */
 /**
- * Validators for the request body and each response of:
+ * Validators for the request body and each response of (webhook bodies keep unknown enum values):
  * POST /aggregate-pay/api/gateway/cancel (cancel)
+ * POST webhook paymentNotification (paymentNotification)
+ * POST webhook cancelNotification (cancelNotification)
  */
 
 /** One schema violation, as Ajv reports it. */
@@ -485,7 +487,722 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
+const validatePaymentNotificationRequestRaw = validate19;
+const schema21 = {"$id":"validatePaymentNotificationRequest","$ref":"open-defs#/$defs/PaymentNotification"};
+const schema22 = {"allOf":[{"$ref":"open-defs#/$defs/NotificationEnvelope"},{"type":"object","properties":{"notifyType":{"type":"string"},"data":{"$ref":"open-defs#/$defs/PaymentNotificationData"}}}]};
+const schema23 = {"type":"object","properties":{"code":{"type":"string","maxLength":32},"msg":{"type":"string","maxLength":256},"keyVersion":{"type":"string"},"appId":{"type":"string"},"merchantNo":{"type":"string","maxLength":32},"notifyTime":{"type":"string"},"notifyType":{"type":"string"}},"required":["code","msg","keyVersion","appId","notifyTime","notifyType","data"]};
+const schema24 = {"type":"object","properties":{"outTradeNo":{"type":"string","maxLength":64},"tradeToken":{"type":"string"},"status":{"type":"string"},"totalAmount":{"type":["string","number"]},"currency":{"type":"string"},"country":{"type":"string"}},"required":["outTradeNo","tradeToken","status"]};
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))) || ((data.keyVersion === undefined) && (missing0 = "keyVersion"))) || ((data.appId === undefined) && (missing0 = "appId"))) || ((data.notifyTime === undefined) && (missing0 = "notifyTime"))) || ((data.notifyType === undefined) && (missing0 = "notifyType"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationEnvelope/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 32){
+validate20.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/code/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs3 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.msg !== undefined){
+let data1 = data.msg;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 256){
+validate20.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/msg/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.keyVersion !== undefined){
+const _errs7 = errors;
+if(typeof data.keyVersion !== "string"){
+validate20.errors = [{instancePath:instancePath+"/keyVersion",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/keyVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.appId !== undefined){
+const _errs9 = errors;
+if(typeof data.appId !== "string"){
+validate20.errors = [{instancePath:instancePath+"/appId",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/appId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.merchantNo !== undefined){
+let data4 = data.merchantNo;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data4 === "string"){
+if(func2(data4) > 32){
+validate20.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/merchantNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/merchantNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.notifyTime !== undefined){
+const _errs13 = errors;
+if(typeof data.notifyTime !== "string"){
+validate20.errors = [{instancePath:instancePath+"/notifyTime",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/notifyTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.notifyType !== undefined){
+const _errs15 = errors;
+if(typeof data.notifyType !== "string"){
+validate20.errors = [{instancePath:instancePath+"/notifyType",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/notifyType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationEnvelope/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs0 === errors;
+if(valid0){
+const _errs17 = errors;
+if(errors === _errs17){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notifyType !== undefined){
+const _errs19 = errors;
+if(typeof data.notifyType !== "string"){
+validate20.errors = [{instancePath:instancePath+"/notifyType",schemaPath:"#/allOf/1/properties/notifyType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data8 = data.data;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.outTradeNo === undefined) && (missing1 = "outTradeNo")) || ((data8.tradeToken === undefined) && (missing1 = "tradeToken"))) || ((data8.status === undefined) && (missing1 = "status"))){
+validate20.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/PaymentNotificationData/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data8.outTradeNo !== undefined){
+let data9 = data8.outTradeNo;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 === "string"){
+if(func2(data9) > 64){
+validate20.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"open-defs#/$defs/PaymentNotificationData/properties/outTradeNo/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"open-defs#/$defs/PaymentNotificationData/properties/outTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.tradeToken !== undefined){
+const _errs26 = errors;
+if(typeof data8.tradeToken !== "string"){
+validate20.errors = [{instancePath:instancePath+"/data/tradeToken",schemaPath:"open-defs#/$defs/PaymentNotificationData/properties/tradeToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs26 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.status !== undefined){
+const _errs28 = errors;
+if(typeof data8.status !== "string"){
+validate20.errors = [{instancePath:instancePath+"/data/status",schemaPath:"open-defs#/$defs/PaymentNotificationData/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs28 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.totalAmount !== undefined){
+let data12 = data8.totalAmount;
+const _errs30 = errors;
+if((typeof data12 !== "string") && (!((typeof data12 == "number") && (isFinite(data12))))){
+validate20.errors = [{instancePath:instancePath+"/data/totalAmount",schemaPath:"open-defs#/$defs/PaymentNotificationData/properties/totalAmount/type",keyword:"type",params:{type: schema24.properties.totalAmount.type},message:"must be string,number"}];
+return false;
+}
+var valid5 = _errs30 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.currency !== undefined){
+const _errs32 = errors;
+if(typeof data8.currency !== "string"){
+validate20.errors = [{instancePath:instancePath+"/data/currency",schemaPath:"open-defs#/$defs/PaymentNotificationData/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs32 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.country !== undefined){
+const _errs34 = errors;
+if(typeof data8.country !== "string"){
+validate20.errors = [{instancePath:instancePath+"/data/country",schemaPath:"open-defs#/$defs/PaymentNotificationData/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs34 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/PaymentNotificationData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validatePaymentNotificationRequest" */;
+let vErrors = null;
+let errors = 0;
+if(!(validate20(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+const validatePaymentNotificationResponse200Raw = validate22;
+const schema25 = {"$id":"validatePaymentNotificationResponse200","$ref":"open-defs#/$defs/NotificationAcknowledgement"};
+const schema26 = {"type":"object","properties":{"code":{"type":"string","const":"SUCCESS"},"msg":{"type":"string","const":"Success"}},"required":["code","msg"]};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validatePaymentNotificationResponse200" */;
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(errors === _errs0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))){
+validate22.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationAcknowledgement/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate22.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("SUCCESS" !== data0){
+validate22.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/code/const",keyword:"const",params:{allowedValue: "SUCCESS"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.msg !== undefined){
+let data1 = data.msg;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate22.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("Success" !== data1){
+validate22.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/NotificationAcknowledgement/properties/msg/const",keyword:"const",params:{allowedValue: "Success"},message:"must be equal to constant"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate22.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationAcknowledgement/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+
+const validateCancelNotificationRequestRaw = validate23;
+const schema27 = {"$id":"validateCancelNotificationRequest","$ref":"open-defs#/$defs/CancelNotification"};
+const schema28 = {"allOf":[{"$ref":"open-defs#/$defs/NotificationEnvelope"},{"type":"object","properties":{"notifyType":{"type":"string"},"data":{"$ref":"open-defs#/$defs/CancelNotificationData"}}}]};
+const schema30 = {"type":"object","properties":{"cancelNo":{"type":"string","maxLength":1024},"requestId":{"type":"string","maxLength":64},"outTradeNo":{"type":"string","maxLength":64},"status":{"type":"string"},"createdTime":{"type":"string"},"succeededTime":{"type":["string","null"]},"failedTime":{"type":["string","null"]},"errorCode":{"type":["string","null"]},"errorMsg":{"type":["string","null"]}},"required":["requestId","outTradeNo","status"]};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.code === undefined) && (missing0 = "code")) || ((data.msg === undefined) && (missing0 = "msg"))) || ((data.keyVersion === undefined) && (missing0 = "keyVersion"))) || ((data.appId === undefined) && (missing0 = "appId"))) || ((data.notifyTime === undefined) && (missing0 = "notifyTime"))) || ((data.notifyType === undefined) && (missing0 = "notifyType"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationEnvelope/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func2(data0) > 32){
+validate24.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/code/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/code",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs3 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.msg !== undefined){
+let data1 = data.msg;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func2(data1) > 256){
+validate24.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/msg/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/msg",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.keyVersion !== undefined){
+const _errs7 = errors;
+if(typeof data.keyVersion !== "string"){
+validate24.errors = [{instancePath:instancePath+"/keyVersion",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/keyVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.appId !== undefined){
+const _errs9 = errors;
+if(typeof data.appId !== "string"){
+validate24.errors = [{instancePath:instancePath+"/appId",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/appId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.merchantNo !== undefined){
+let data4 = data.merchantNo;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data4 === "string"){
+if(func2(data4) > 32){
+validate24.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/merchantNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/merchantNo",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/merchantNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.notifyTime !== undefined){
+const _errs13 = errors;
+if(typeof data.notifyTime !== "string"){
+validate24.errors = [{instancePath:instancePath+"/notifyTime",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/notifyTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.notifyType !== undefined){
+const _errs15 = errors;
+if(typeof data.notifyType !== "string"){
+validate24.errors = [{instancePath:instancePath+"/notifyType",schemaPath:"open-defs#/$defs/NotificationEnvelope/properties/notifyType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"open-defs#/$defs/NotificationEnvelope/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs0 === errors;
+if(valid0){
+const _errs17 = errors;
+if(errors === _errs17){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notifyType !== undefined){
+const _errs19 = errors;
+if(typeof data.notifyType !== "string"){
+validate24.errors = [{instancePath:instancePath+"/notifyType",schemaPath:"#/allOf/1/properties/notifyType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.data !== undefined){
+let data8 = data.data;
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.requestId === undefined) && (missing1 = "requestId")) || ((data8.outTradeNo === undefined) && (missing1 = "outTradeNo"))) || ((data8.status === undefined) && (missing1 = "status"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CancelNotificationData/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data8.cancelNo !== undefined){
+let data9 = data8.cancelNo;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 === "string"){
+if(func2(data9) > 1024){
+validate24.errors = [{instancePath:instancePath+"/data/cancelNo",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/cancelNo/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data/cancelNo",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/cancelNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.requestId !== undefined){
+let data10 = data8.requestId;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 === "string"){
+if(func2(data10) > 64){
+validate24.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/requestId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data/requestId",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/requestId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs26 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.outTradeNo !== undefined){
+let data11 = data8.outTradeNo;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data11 === "string"){
+if(func2(data11) > 64){
+validate24.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/outTradeNo/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data/outTradeNo",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/outTradeNo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs28 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.status !== undefined){
+const _errs30 = errors;
+if(typeof data8.status !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/status",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs30 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.createdTime !== undefined){
+const _errs32 = errors;
+if(typeof data8.createdTime !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/createdTime",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/createdTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs32 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.succeededTime !== undefined){
+let data14 = data8.succeededTime;
+const _errs34 = errors;
+if((typeof data14 !== "string") && (data14 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data/succeededTime",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/succeededTime/type",keyword:"type",params:{type: schema30.properties.succeededTime.type},message:"must be string,null"}];
+return false;
+}
+var valid5 = _errs34 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.failedTime !== undefined){
+let data15 = data8.failedTime;
+const _errs36 = errors;
+if((typeof data15 !== "string") && (data15 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data/failedTime",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/failedTime/type",keyword:"type",params:{type: schema30.properties.failedTime.type},message:"must be string,null"}];
+return false;
+}
+var valid5 = _errs36 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.errorCode !== undefined){
+let data16 = data8.errorCode;
+const _errs38 = errors;
+if((typeof data16 !== "string") && (data16 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data/errorCode",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/errorCode/type",keyword:"type",params:{type: schema30.properties.errorCode.type},message:"must be string,null"}];
+return false;
+}
+var valid5 = _errs38 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.errorMsg !== undefined){
+let data17 = data8.errorMsg;
+const _errs40 = errors;
+if((typeof data17 !== "string") && (data17 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data/errorMsg",schemaPath:"open-defs#/$defs/CancelNotificationData/properties/errorMsg/type",keyword:"type",params:{type: schema30.properties.errorMsg.type},message:"must be string,null"}];
+return false;
+}
+var valid5 = _errs40 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"open-defs#/$defs/CancelNotificationData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="validateCancelNotificationRequest" */;
+let vErrors = null;
+let errors = 0;
+if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
 export const validateCancelRequest: SchemaValidator = validateCancelRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse200: SchemaValidator = validateCancelResponse200Raw as unknown as SchemaValidator;
 export const validateCancelResponse4xx: SchemaValidator = validateCancelResponse4xxRaw as unknown as SchemaValidator;
+export const validatePaymentNotificationRequest: SchemaValidator = validatePaymentNotificationRequestRaw as unknown as SchemaValidator;
+export const validatePaymentNotificationResponse200: SchemaValidator = validatePaymentNotificationResponse200Raw as unknown as SchemaValidator;
+export const validateCancelNotificationRequest: SchemaValidator = validateCancelNotificationRequestRaw as unknown as SchemaValidator;
 export const validateCancelResponse5xx: SchemaValidator = validateCancelResponse4xx;
+export const validateCancelNotificationResponse200: SchemaValidator = validatePaymentNotificationResponse200;

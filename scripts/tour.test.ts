@@ -16,7 +16,7 @@ describe("the npm start tour", () => {
     await sandbox.stop();
   });
 
-  it("calls every client method and gets every expected outcome, rejections included", async () => {
+  it("calls every client method and gets every expected outcome, rejections and verified notifications included", async () => {
     const rows = await runTour(sandbox);
     expect(rows.map((row) => [row.provider, row.operation, row.outcome])).toEqual([
       ["gatepay", "closeOrder", "closed"],
@@ -37,6 +37,10 @@ describe("the npm start tour", () => {
       ["gatepay", "cancelOrder", "cancelled"],
       ["daxpay", "cancelOrder", "cancelled"],
       ["payermax", "cancelOrder", "pending"],
+      ["payermax", "cancel", "PENDING"],
+      ["payermax", "notification", "CANCEL SUCCESS"],
+      ["gatepay", "closeOrder", "closed"],
+      ["gatepay", "notification", "PAY_CLOSE"],
     ]);
     expect(rows.every((row) => row.outcome === row.expected)).toBe(true);
   });
@@ -45,7 +49,12 @@ describe("the npm start tour", () => {
     const states = Object.fromEntries(
       sandbox.orders("gatepayPrepayOrder").map((order) => [order.merchantTradeNo, order.status]),
     );
-    expect(states).toEqual({ "TOUR-CLOSE-1": "CLOSED", "TOUR-CLOSE-PAID": "PAID", "TOUR-ANY-1": "CLOSED" });
+    expect(states).toEqual({
+      "TOUR-CLOSE-1": "CLOSED",
+      "TOUR-CLOSE-PAID": "PAID",
+      "TOUR-ANY-1": "CLOSED",
+      "TOUR-CLOSE-N1": "CLOSED",
+    });
   });
 });
 

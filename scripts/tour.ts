@@ -1,20 +1,26 @@
 // The guided tour behind `npm start`: every operation of every provider through the real clients,
-// against a local sandbox, the success paths and at least one rejection per provider.
+// against a local sandbox, the success paths and at least one rejection per provider, then the
+// callbacks the sandbox sends, verified by createNotificationHandler.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import {
   cancelOrder,
   createDaxPayClient,
   createGatePayClient,
+  createNotificationHandler,
   createPayerMaxClient,
+  type NotificationEvent,
   PayClientError,
   ProviderRejectedError,
+  toNodeHandler,
 } from "../src/index.js";
 import type { Sandbox } from "../src/sandbox/index.js";
 
 /** One line of the tour's table. */
 export interface TourRow {
   provider: "gatepay" | "daxpay" | "payermax";
-  /** The client method called, by its name. */
+  /** The client method called, by its name; `notification` for a callback verified by createNotificationHandler. */
   operation: string;
   scenario: string;
   /** What happened, in a few words (the provider's code for a rejection). */
@@ -42,11 +48,14 @@ async function step(
 }
 
 /** Tours every operation against `sandbox` and returns one row per call. */
-export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
+export async function runTour(
+  sandbox: Sandbox,
+  transport: { fetch?: typeof fetch } = {},
+): Promise<TourRow[]> {
   const { url, credentials, seed } = sandbox;
-  const gatepay = createGatePayClient({ ...credentials.gatepay, baseUrl: url });
-  const daxpay = createDaxPayClient({ ...credentials.daxpay, baseUrl: url });
-  const payermax = createPayerMaxClient({ ...credentials.payermax, baseUrl: url });
+  const gatepay = createGatePayClient({ ...credentials.gatepay, baseUrl: url, ...transport });
+  const daxpay = createDaxPayClient({ ...credentials.daxpay, baseUrl: url, ...transport });
+  const payermax = createPayerMaxClient({ ...credentials.payermax, baseUrl: url, ...transport });
   const rows: TourRow[] = [];
 
   seed.gatepayPrepayOrder({ merchantTradeNo: "TOUR-CLOSE-1" });
@@ -285,7 +294,116 @@ export async function runTour(sandbox: Sandbox): Promise<TourRow[]> {
       },
     ),
   );
+  rows.push(...(await tourNotifications(sandbox)));
   return rows;
+}
+
+/**
+ * A merchant endpoint on a free local port that verifies the sandbox's notifications with
+ * createNotificationHandler; `next` resolves with the first verified notification that matches.
+ */
+async function startMerchantEndpoint(sandbox: Sandbox) {
+  const { credentials } = sandbox;
+  const events: NotificationEvent[] = [];
+  const waiters: Array<() => void> = [];
+  const handler = createNotificationHandler({
+    gatepay: { secret: credentials.gatepay.secret },
+    payermax: { platformPublicKey: credentials.payermax.platformPublicKey },
+    daxpay: { secret: credentials.daxpay.secret, signType: credentials.daxpay.signType },
+    onNotification(event) {
+      events.push(event);
+      for (const wake of waiters.splice(0)) wake();
+    },
+  });
+  const node = toNodeHandler(handler);
+  const server = createServer((request, response) => void node(request, response));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`,
+    async next(matches: (event: NotificationEvent) => boolean, timeoutMs = 5000): Promise<NotificationEvent> {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const found = events.find(matches);
+        if (found !== undefined) return found;
+        if (performance.now() > deadline) throw new Error("no matching notification arrived");
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The callbacks: a PayerMax cancel answered PENDING settles by a verified notification; a GatePay close is notified. */
+async function tourNotifications(sandbox: Sandbox): Promise<TourRow[]> {
+  const { url, credentials, seed } = sandbox;
+  const gatepay = createGatePayClient({ ...credentials.gatepay, baseUrl: url });
+  const payermax = createPayerMaxClient({ ...credentials.payermax, baseUrl: url });
+  const merchant = await startMerchantEndpoint(sandbox);
+  sandbox.setNotifyUrl(merchant.url);
+  try {
+    seed.payermaxOrder({ outTradeNo: "TOUR-PMX-N1" });
+    seed.gatepayPrepayOrder({ merchantTradeNo: "TOUR-CLOSE-N1" });
+    return [
+      await step(
+        {
+          provider: "payermax",
+          operation: "cancel",
+          scenario: "cancel, to be settled by a notification",
+          expected: "PENDING",
+        },
+        async () => (await payermax.cancel({ requestId: "TOUR-REQ-N1", outTradeNo: "TOUR-PMX-N1" })).status,
+      ),
+      await step(
+        {
+          provider: "payermax",
+          operation: "notification",
+          scenario: "the PENDING cancel settles (verified)",
+          expected: "CANCEL SUCCESS",
+        },
+        async () => {
+          const event = await merchant.next(
+            (candidate) => candidate.provider === "payermax" && candidate.notification.kind === "cancel",
+          );
+          return event.provider === "payermax" && event.notification.kind === "cancel"
+            ? `CANCEL ${event.notification.data.status}`
+            : "unexpected";
+        },
+      ),
+      await step(
+        {
+          provider: "gatepay",
+          operation: "closeOrder",
+          scenario: "close, then expect a notification",
+          expected: "closed",
+        },
+        async () => {
+          await gatepay.closeOrder({ merchantTradeNo: "TOUR-CLOSE-N1" });
+          return "closed";
+        },
+      ),
+      await step(
+        {
+          provider: "gatepay",
+          operation: "notification",
+          scenario: "the close is notified (verified)",
+          expected: "PAY_CLOSE",
+        },
+        async () => {
+          const event = await merchant.next(
+            (candidate) => candidate.provider === "gatepay" && candidate.notification.kind === "payOrder",
+          );
+          return event.provider === "gatepay" ? String(event.notification.bizStatus) : "unexpected";
+        },
+      ),
+    ];
+  } finally {
+    sandbox.setNotifyUrl(null);
+    await sandbox.notificationsSettled();
+    await merchant.close();
+  }
 }
 
 /** Renders the rows as an aligned text table, marking any row whose outcome was not the expected one. */

@@ -31,17 +31,29 @@ const ERRORS = [
   "TimeoutError",
   "UnexpectedResponseError",
   "ValidationError",
+  "createMemoryReplayStore",
 ];
 
 describe("public exports", () => {
-  it("the package root exports exactly the factories, cancelOrder, the pure functions and the errors", () => {
+  it("the package root exports exactly the factories, cancelOrder, the notification handler, the pure functions and the errors", () => {
     expect(Object.keys(root).sort()).toStrictEqual(
       [
         ...ERRORS,
         "GATEPAY_BASE_URL",
         "GATEPAY_HEADERS",
         "PAYERMAX_BASE_URLS",
+        "DAXPAY_NOTIFICATION_ACKNOWLEDGEMENT",
+        "DAXPAY_NOTIFICATION_TOLERANCE_MS",
+        "GATEPAY_NOTIFICATION_ACKNOWLEDGEMENT",
+        "GATEPAY_NOTIFICATION_TOLERANCE_MS",
+        "PAYERMAX_NOTIFICATION_ACKNOWLEDGEMENT",
+        "PAYERMAX_NOTIFICATION_TOLERANCE_MS",
         "cancelOrder",
+        "createNotificationHandler",
+        "toNodeHandler",
+        "verifyDaxPayNotification",
+        "verifyGatePayNotification",
+        "verifyPayerMaxNotification",
         "createDaxPayClient",
         "createGatePayClient",
         "createPayerMaxClient",
@@ -65,23 +77,38 @@ describe("public exports", () => {
         ...ERRORS,
         "GATEPAY_BASE_URL",
         "GATEPAY_HEADERS",
+        "GATEPAY_NOTIFICATION_ACKNOWLEDGEMENT",
+        "GATEPAY_NOTIFICATION_TOLERANCE_MS",
         "createGatePayClient",
         "gatePaySignString",
         "signGatePay",
+        "verifyGatePayNotification",
         "verifyGatePaySignature",
       ].sort(),
     );
     expect(Object.keys(daxpayEntry).sort()).toStrictEqual(
-      [...ERRORS, "createDaxPayClient", "daxPaySignString", "signDaxPay", "verifyDaxPaySignature"].sort(),
+      [
+        ...ERRORS,
+        "DAXPAY_NOTIFICATION_ACKNOWLEDGEMENT",
+        "DAXPAY_NOTIFICATION_TOLERANCE_MS",
+        "createDaxPayClient",
+        "daxPaySignString",
+        "signDaxPay",
+        "verifyDaxPayNotification",
+        "verifyDaxPaySignature",
+      ].sort(),
     );
     expect(Object.keys(payermaxEntry).sort()).toStrictEqual(
       [
         ...ERRORS,
         "PAYERMAX_BASE_URLS",
+        "PAYERMAX_NOTIFICATION_ACKNOWLEDGEMENT",
+        "PAYERMAX_NOTIFICATION_TOLERANCE_MS",
         "createPayerMaxClient",
         "parsePayerMaxPrivateKey",
         "parsePayerMaxPublicKey",
         "signPayerMax",
+        "verifyPayerMaxNotification",
         "verifyPayerMaxSignature",
       ].sort(),
     );

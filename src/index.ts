@@ -11,4 +11,12 @@ export {
 } from "./cancel.js";
 export * from "./daxpay/index.js";
 export * from "./gatepay/index.js";
+export {
+  createNotificationHandler,
+  type NodeNotificationRequest,
+  type NotificationEvent,
+  type NotificationHandler,
+  type NotificationHandlerOptions,
+  toNodeHandler,
+} from "./notifications.js";
 export * from "./payermax/index.js";

@@ -38,9 +38,11 @@ describe("generated types", () => {
     }>();
   });
 
-  it("type the OTC cancel request and keep the operations named", () => {
+  it("type the OTC cancel request and keep the operations (and the OTC notification webhook) named", () => {
     expectTypeOf<Otc["schemas"]["CancelRequest"]>().toEqualTypeOf<{ orderId: string }>();
-    expectTypeOf<keyof OtcOperations>().toEqualTypeOf<"createRecharge" | "cancelRecharge">();
+    expectTypeOf<keyof OtcOperations>().toEqualTypeOf<
+      "createRecharge" | "cancelRecharge" | "otcOrderNotification"
+    >();
   });
 
   it("type the OTC recharge response's data, with its int64 fields (createTime, card ids) as exact decimal strings", () => {

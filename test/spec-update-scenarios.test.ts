@@ -261,7 +261,7 @@ describe("f3. request field `amount` renamed `cryptoAmount`, under the overlay's
   it("is classified from the vendor documents, and the overlay refuses to re-create `amount`, naming it", () => {
     const comparison = otcComparison();
     expect(comparison.overlayProblem).toBe(
-      'actions[11] ($.components.schemas.OtcRechargeRequest.properties): property "amount" is not in the document ' +
+      'actions[14] ($.components.schemas.OtcRechargeRequest.properties): property "amount" is not in the document ' +
         "($.components.schemas.OtcRechargeRequest.properties), so this action would re-create it: the vendor " +
         "removed or renamed it. Move the refinement to the new name or drop it (a property payclients adds must say its type)",
     );
@@ -312,10 +312,11 @@ describe("e. a moved path", () => {
   it("reports every stale overlay target in one run, and classifies the move from the vendor documents", () => {
     const comparison = otcComparison();
     const problem = comparison.overlayProblem ?? "";
-    expect(problem.split("\n")[0]).toBe("3 problems:");
+    expect(problem.split("\n")[0]).toBe("4 problems:");
     expect(problem).toContain(`actions[6] ($.paths['${OLD}'].post.parameters): target does not exist`);
     expect(problem).toContain(`actions[8] ($.paths['${OLD}'].post): target does not exist`);
-    expect(problem).toContain(`actions[13] ($.paths['${OLD}'].post): target does not exist`);
+    expect(problem).toContain(`actions[16] ($.paths['${OLD}'].post): target does not exist`);
+    expect(problem).toContain(`actions[18] ($.paths['${OLD}'].post): target does not exist`);
     expect(summary(comparison.changes.filter((change) => change.level === "wire"))).toEqual([
       { level: "wire", breaking: true, rule: "api-path-removed" },
       { level: "wire", breaking: false, rule: "api-path-added" },

@@ -1,5 +1,5 @@
-// Collects every TypeScript sample a reader of the docs sees (each operation's x-codeSamples in the
-// bundled specs, and each snippet of the landing page) and writes them out as modules, so that
+// Collects every TypeScript sample a reader of the docs sees (each operation's and webhook's
+// x-codeSamples in the bundled specs, and each snippet of the landing page) and writes them out as modules, so that
 // `npm run check:samples` can type-check them against the package source.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,13 +26,20 @@ function isTypeScript(lang: string): boolean {
 export function collectSamples(root: string): Sample[] {
   const samples: Sample[] = [];
   for (const api of readApis(root)) {
-    for (const operation of api.operations) {
-      const typescript = operation.codeSamples.filter((sample) => isTypeScript(sample.lang));
+    const documented = [
+      ...api.operations.map((operation) => ({
+        ...operation,
+        where: `${operation.operationId} (${operation.method.toUpperCase()} ${operation.path})`,
+      })),
+      ...api.webhooks.map((webhook) => ({ ...webhook, where: `webhook ${webhook.name}` })),
+    ];
+    for (const { operationId, codeSamples, where } of documented) {
+      const typescript = codeSamples.filter((sample) => isTypeScript(sample.lang));
       typescript.forEach((sample, index) => {
         const suffix = typescript.length > 1 ? `.${index}` : "";
         samples.push({
-          name: `${api.api}.${operation.operationId}${suffix}`,
-          origin: `x-codeSamples "${sample.label}" of ${operation.operationId} (${operation.method.toUpperCase()} ${operation.path}) in generated/openapi/${api.api}.json`,
+          name: `${api.api}.${operationId}${suffix}`,
+          origin: `x-codeSamples "${sample.label}" of ${where} in generated/openapi/${api.api}.json`,
           // Every spec's additions live in its overlay (wired in redocly.yaml), never in vendor text.
           editIn: `specs/${api.api}/overlay.yaml, then run npm run generate`,
           source: sample.source,

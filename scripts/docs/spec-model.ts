@@ -27,6 +27,17 @@ export interface OperationInfo {
   codeSamples: CodeSample[];
 }
 
+/** One webhook (a notification the provider sends us) of a bundled spec. */
+export interface WebhookInfo {
+  api: ApiName;
+  /** The key under `webhooks`, e.g. "payOrderNotification". */
+  name: string;
+  operationId: string;
+  summary: string;
+  method: string;
+  codeSamples: CodeSample[];
+}
+
 /** One bundled spec, summarised for the docs. */
 export interface ApiInfo {
   api: ApiName;
@@ -36,6 +47,7 @@ export interface ApiInfo {
   page: string;
   tags: { name: string; route: string }[];
   operations: OperationInfo[];
+  webhooks: WebhookInfo[];
 }
 
 type Json = Record<string, unknown>;
@@ -134,6 +146,23 @@ export function readApi(root: string, api: ApiName): ApiInfo {
       });
     }
   }
+  const webhooks: WebhookInfo[] = [];
+  for (const [name, item] of Object.entries(isObject(document.webhooks) ? document.webhooks : {})) {
+    if (!isObject(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!isObject(operation)) continue;
+      const where = `${file} webhook ${name} ${method.toUpperCase()}`;
+      webhooks.push({
+        api,
+        name,
+        operationId: text(operation.operationId, `${where} operationId`),
+        summary: text(operation.summary, `${where} summary`),
+        method,
+        codeSamples: codeSamples(operation, where),
+      });
+    }
+  }
   const tagNames = [...new Set(operations.map((operation) => operation.tag))];
   return {
     api,
@@ -142,6 +171,7 @@ export function readApi(root: string, api: ApiName): ApiInfo {
     page: `${api}.html`,
     tags: tagNames.map((name) => ({ name, route: `#/${redocSlug(name)}` })),
     operations,
+    webhooks,
   };
 }
 

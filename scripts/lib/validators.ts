@@ -1,5 +1,6 @@
-// Compiles the request and response schemas of every operation into standalone Ajv validators, so
-// the clients validate against the spec with small generated functions and no schema interpreter.
+// Compiles the request and response schemas of every operation and webhook into standalone Ajv
+// validators, so the clients and notification verifiers validate against the spec with small
+// generated functions and no schema interpreter.
 import { _, Ajv, type KeywordCxt } from "ajv";
 import standaloneModule from "ajv/dist/standalone/index.js";
 
@@ -55,6 +56,8 @@ function toJsonSchema(schema: Json, options: { openEnums: boolean }): Json {
   for (const [key, value] of Object.entries(schema)) {
     if (key === "example" || key === "examples" || key === "description" || key === "summary") continue;
     if (key.startsWith("x-") && key !== MAX_BYTES_KEYWORD) continue;
+    // JSON carried inside a string (GatePay's `data`): its schema gets a validator of its own.
+    if (key === "contentMediaType" || key === "contentSchema") continue;
     if (key === "$ref" && typeof value === "string") {
       out.$ref = value.replace("#/components/schemas/", `${defsId}#/$defs/`);
     } else if (key === "format" && typeof value === "string") {
@@ -90,6 +93,24 @@ function jsonSchemaOf(content: Json | undefined): Json | undefined {
 /** Names a response status key as an identifier suffix: 200 → 200, 4XX → 4xx. */
 function statusSuffix(status: string): string {
   return status.toLowerCase();
+}
+
+/**
+ * The `contentSchema` of each top-level string property of a body that carries JSON inside a string
+ * (`contentMediaType: application/json`), by property name; follows one component `$ref`.
+ */
+function embeddedJsonSchemas(body: Json, schemas: JsonObject): Array<[string, Json]> {
+  let schema = body;
+  if (isObject(schema) && typeof schema.$ref === "string") {
+    schema = schemas[schema.$ref.replace("#/components/schemas/", "")] ?? null;
+  }
+  const properties = isObject(schema) && isObject(schema.properties) ? schema.properties : {};
+  return Object.entries(properties).flatMap(
+    ([name, property]): Array<[string, Json]> =>
+      isObject(property) && property.contentMediaType === "application/json" && property.contentSchema
+        ? [[name, property.contentSchema]]
+        : [],
+  );
 }
 
 /**
@@ -149,20 +170,32 @@ export function generateValidators(document: JsonObject): string {
   // Requests check enums; responses keep unknown enum values as data, so they get their own $defs.
   const paths = isObject(document.paths) ? document.paths : {};
   const pending: Array<{ name: string; schema: Json; openEnums: boolean }> = [];
-  for (const [path, item] of Object.entries(paths)) {
+  // Webhooks are requests the provider sends us: their bodies are incoming data, so like responses
+  // they keep unknown enum values (a new status must not make a genuine notification unreadable).
+  const webhooks = isObject(document.webhooks) ? document.webhooks : {};
+  const items: Array<{ label: string; item: Json; incoming: boolean }> = [
+    ...Object.entries(paths).map(([path, item]) => ({ label: path, item, incoming: false })),
+    ...Object.entries(webhooks).map(([name, item]) => ({ label: `webhook ${name}`, item, incoming: true })),
+  ];
+  for (const { label, item, incoming } of items) {
     if (!isObject(item)) continue;
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!isObject(operation) || typeof operation.operationId !== "string") continue;
       const base = `validate${pascal(operation.operationId)}`;
       const body = isObject(operation.requestBody) ? jsonSchemaOf(operation.requestBody.content) : undefined;
-      if (body) pending.push({ name: `${base}Request`, schema: body, openEnums: false });
+      if (body) {
+        pending.push({ name: `${base}Request`, schema: body, openEnums: incoming });
+        for (const [field, schema] of embeddedJsonSchemas(body, schemas)) {
+          pending.push({ name: `${base}${pascal(field)}`, schema, openEnums: incoming });
+        }
+      }
       const responses = isObject(operation.responses) ? operation.responses : {};
       for (const [status, response] of Object.entries(responses)) {
         const schema = isObject(response) ? jsonSchemaOf(response.content) : undefined;
         if (schema) pending.push({ name: `${base}Response${statusSuffix(status)}`, schema, openEnums: true });
       }
-      lines.push(` * ${method.toUpperCase()} ${path} (${operation.operationId})`);
+      lines.push(` * ${method.toUpperCase()} ${label} (${operation.operationId})`);
     }
   }
   ajv.addSchema({ $id: "defs", $defs: toJsonSchema(schemas, { openEnums: false }) });
@@ -202,7 +235,7 @@ export function generateValidators(document: JsonObject): string {
     "// @ts-nocheck -- Ajv's standalone output is untyped JavaScript; the typed exports are at the end.",
     "/* biome-ignore-all lint: generated code */",
     "/**",
-    " * Validators for the request body and each response of:",
+    " * Validators for the request body and each response of (webhook bodies keep unknown enum values):",
     ...lines,
     " */",
     "",

@@ -19,4 +19,6 @@ export {
   ValidationError,
 } from "./errors.js";
 export type { RequestEvent, ResponseEvent } from "./hooks.js";
+export type { NotificationCheckOptions, NotificationHeaders } from "./notification.js";
 export type { CommonClientOptions } from "./options.js";
+export { createMemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from "./replay.js";

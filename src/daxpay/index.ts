@@ -1,5 +1,5 @@
 // Entry point for apps that use DaxPay only (`payclients/daxpay`): the client, the pure signing
-// functions, and the shared errors and types.
+// functions, the notification verifier, and the shared errors and types.
 
 export * from "../core/public.js";
 export {
@@ -11,4 +11,11 @@ export {
   type DaxPayClient,
   type DaxPayClientOptions,
 } from "./client.js";
+export {
+  DAXPAY_NOTIFICATION_ACKNOWLEDGEMENT,
+  DAXPAY_NOTIFICATION_TOLERANCE_MS,
+  type DaxPayNotificationOptions,
+  type DaxPayPayNotice,
+  verifyDaxPayNotification,
+} from "./notification.js";
 export { type DaxPaySignType, daxPaySignString, signDaxPay, verifyDaxPaySignature } from "./sign.js";

@@ -1,5 +1,5 @@
 // Entry point for apps that use GatePay only (`payclients/gatepay`): the client, the pure signing
-// functions (also for verifying callbacks), and the shared errors and types.
+// functions, the notification verifier, and the shared errors and types.
 
 export * from "../core/public.js";
 export {
@@ -19,6 +19,16 @@ export {
   type GatePayRecharge,
 } from "./client.js";
 export { GATEPAY_HEADERS, type GatePayResponseSignatures } from "./middleware.js";
+export {
+  GATEPAY_NOTIFICATION_ACKNOWLEDGEMENT,
+  GATEPAY_NOTIFICATION_TOLERANCE_MS,
+  type GatePayNotification,
+  type GatePayNotificationOptions,
+  type GatePayOtcOrderNotification,
+  type GatePayOtherNotification,
+  type GatePayPayOrderNotification,
+  verifyGatePayNotification,
+} from "./notification.js";
 export {
   type GatePaySignedParts,
   type GatePaySignParams,

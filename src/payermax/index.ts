@@ -1,5 +1,5 @@
 // Entry point for apps that use PayerMax only (`payclients/payermax`): the client, the pure signing
-// functions (also for verifying notifications), key parsing, and the shared errors and types.
+// functions, the notification verifier, key parsing, and the shared errors and types.
 
 export * from "../core/public.js";
 export {
@@ -13,6 +13,16 @@ export {
   type PayerMaxClient,
   type PayerMaxClientOptions,
 } from "./client.js";
+export {
+  PAYERMAX_NOTIFICATION_ACKNOWLEDGEMENT,
+  PAYERMAX_NOTIFICATION_TOLERANCE_MS,
+  type PayerMaxCancelNotification,
+  type PayerMaxNotification,
+  type PayerMaxNotificationOptions,
+  type PayerMaxOtherNotification,
+  type PayerMaxPaymentNotification,
+  verifyPayerMaxNotification,
+} from "./notification.js";
 export {
   parsePayerMaxPrivateKey,
   parsePayerMaxPublicKey,

@@ -333,6 +333,25 @@ const ADMIN_ROUTES: Record<string, { readonly method: "GET" | "POST"; readonly h
       return jsonAnswer(200, { order: setOrderStatus(context.state, body.kind, body.id, body.status) });
     }),
   },
+  "notify-url": {
+    method: "POST",
+    handle: withJson(true, (value, context) => {
+      const body = expectObject(value, "body");
+      rejectUnknownKeys(body, ["notifyUrl"], "");
+      if (body.notifyUrl === undefined) {
+        throw new SandboxInputError(
+          "notifyUrl",
+          "is required: a loopback http(s) URL, or null to stop notifying",
+        );
+      }
+      context.notifications.setNotifyUrl(body.notifyUrl);
+      return jsonAnswer(200, { notifyUrl: context.notifications.notifyUrl });
+    }),
+  },
+  notifications: {
+    method: "GET",
+    handle: (_request, context) => jsonAnswer(200, { notifications: context.notifications.list() }),
+  },
   reset: {
     method: "POST",
     handle: withJson(false, (value, context) => {

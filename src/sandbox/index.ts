@@ -14,6 +14,11 @@ export type {
   SandboxPayerMaxCredentials,
 } from "./credentials.js";
 export type { SandboxInputError } from "./input.js";
+export type {
+  SandboxDeliveryAttempt,
+  SandboxNotificationOptions,
+  SandboxNotificationRecord,
+} from "./notify.js";
 export { type Sandbox, type SandboxOptions, startSandbox } from "./server.js";
 export type {
   DaxPayChannel,

@@ -4,6 +4,7 @@
 import { randomInt } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { SandboxKeys } from "./credentials.js";
+import type { NotificationDelivery } from "./notify.js";
 import type { SandboxState } from "./state.js";
 
 /** The request body as read: its text, or why there is none. */
@@ -55,6 +56,8 @@ export interface SandboxContext {
   readonly keys: SandboxKeys;
   readonly settings: SandboxSettings;
   readonly gatepayNonces: NonceStore;
+  /** Sends notifications to the notify URL (notify.ts); admin routes set the URL and list deliveries. */
+  readonly notifications: NotificationDelivery;
   /** Forgets orders, quotes, cancel requests and nonces; credentials stay. */
   reset(): void;
 }

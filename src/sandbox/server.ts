@@ -30,6 +30,13 @@ import {
   rejectUnknownKeys,
   SandboxInputError,
 } from "./input.js";
+import {
+  checkNotifyUrl,
+  NotificationDelivery,
+  parseNotificationOptions,
+  type SandboxNotificationOptions,
+  type SandboxNotificationRecord,
+} from "./notify.js";
 import { payermaxRoutes } from "./payermax.js";
 import {
   type BodyResult,
@@ -71,6 +78,10 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Fixed credentials (test material only); providers left out get fresh ones. */
   credentials?: SandboxCredentialsInput;
+  /** Where order changes are notified, signed as each provider signs; loopback only unless allowed. Default none. */
+  notifyUrl?: string;
+  /** Retries, PayerMax cancel settling and the loopback rule of those notifications. */
+  notifications?: SandboxNotificationOptions;
 }
 
 /** A running sandbox. */
@@ -100,6 +111,12 @@ export interface Sandbox {
   orders<K extends SandboxOrderKind>(kind: K): SandboxOrderRecordOf<K>[];
   /** Forgets orders, quotes, PayerMax cancel requests and GatePay nonces; credentials stay. */
   reset(): void;
+  /** Sets (null clears) where notifications are sent; throws SandboxInputError for a bad or non-loopback URL. */
+  setNotifyUrl(url: string | null): void;
+  /** Every notification sent, with its delivery attempts, oldest first. */
+  notifications(): SandboxNotificationRecord[];
+  /** Resolves when every notification so far is acknowledged or has used up its retries. */
+  notificationsSettled(): Promise<void>;
   /** Closes the server and every connection; pending delayed answers are dropped. Idempotent. */
   stop(): Promise<void>;
 }
@@ -118,6 +135,8 @@ const OPTION_KEYS = [
   "paymentDelayMs",
   "maxBodyBytes",
   "credentials",
+  "notifyUrl",
+  "notifications",
 ] as const satisfies readonly (keyof SandboxOptions)[];
 
 interface ResolvedOptions {
@@ -238,9 +257,15 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 /** Starts a sandbox speaking GatePay, DaxPay and PayerMax at their real paths; resolves once it listens. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveOptions(options);
+  // Checked before the keys are made, so a wrong URL fails at once.
+  const notifyOptions = parseNotificationOptions(options.notifications);
+  const notifyUrl = checkNotifyUrl(options.notifyUrl, notifyOptions.allowNonLoopback);
   const keys = resolveSandboxKeys(options.credentials, resolved.daxpaySignType);
   const state = new SandboxState(resolved.clock);
   const nonces = new GatePayNonceMemory();
+  const delivery = new NotificationDelivery(keys, resolved.clock, notifyOptions);
+  delivery.setNotifyUrl(notifyUrl);
+  state.observer = delivery;
   const context: SandboxContext = {
     clock: resolved.clock,
     state,
@@ -250,6 +275,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       paymentDelayMs: resolved.paymentDelayMs,
     },
     gatepayNonces: nonces,
+    notifications: delivery,
     reset: () => {
       state.reset();
       nonces.clear();
@@ -384,8 +410,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     orders: ((kind?: SandboxOrderKind) =>
       state.orders(kind === undefined ? undefined : parseOrderKind(kind, "kind"))) as Sandbox["orders"],
     reset: context.reset,
+    setNotifyUrl: (url) => delivery.setNotifyUrl(url),
+    notifications: () => delivery.list(),
+    notificationsSettled: () => delivery.idle(),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
+        delivery.stop();
         stopping.abort();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -288,8 +288,18 @@ function change<S extends string>(
   }
 }
 
+/** Told about each status change and each newly decided PayerMax cancel (notify.ts sends notifications). */
+export interface SandboxStateObserver {
+  /** False while nothing is listening (no notify URL): then the store skips building the snapshot. */
+  readonly active: boolean;
+  orderChanged(record: SandboxOrderRecord, change: SandboxStateChange): void;
+  payermaxCancelDecided(cancel: PayerMaxCancelRecord, outTradeNo: string): void;
+}
+
 /** The orders, quotes and cancel requests of one sandbox. */
 export class SandboxState {
+  /** Notified after a change, synchronously; it must only schedule work, never await or throw. */
+  observer: SandboxStateObserver | undefined;
   readonly #clock: () => number;
   #seq = 0;
   readonly #prepay = new Map<string, Stored<GatePayPrepayOrderRecord>>();
@@ -384,6 +394,7 @@ export class SandboxState {
     }
     if (record.status !== status) {
       change<string>(record, status, this.#clock(), "setStatus", false);
+      this.#changed(record);
     }
     return snapshot<SandboxOrderRecord>(record);
   }
@@ -401,6 +412,7 @@ export class SandboxState {
         return "already-closed";
       case "PENDING":
         change(order, "CLOSED", now, "closeOrder", true);
+        this.#changed(order);
         return "closed";
     }
   }
@@ -459,6 +471,7 @@ export class SandboxState {
         return "already-cancelled";
       case "PENDING":
         change(recharge, "CANCELLED", now, "cancelRecharge", true);
+        this.#changed(recharge);
         return "cancelled";
     }
   }
@@ -489,6 +502,7 @@ export class SandboxState {
       return "cancel-failed";
     }
     change(order, "cancel", now, "cancel", true);
+    this.#changed(order);
     if (lockMs > 0) {
       this.#daxpayCancelLocks.set(order.orderNo, now + lockMs);
     }
@@ -523,6 +537,7 @@ export class SandboxState {
     };
     if (order.status === "AUTHORIZED") {
       change(order, "CANCELLED", now, "cancel", true);
+      this.#changed(order);
     } else {
       cancel.outcome = "FAILED";
       cancel.errorCode = "ORDER_STATUS_INVALID";
@@ -530,7 +545,15 @@ export class SandboxState {
     }
     order.cancels.push(cancel);
     this.#payermaxCancels.set(ids.requestId, { order, cancel });
+    if (this.observer?.active === true) this.observer.payermaxCancelDecided({ ...cancel }, order.outTradeNo);
     return { outcome: "answered", cancel: { ...cancel }, outTradeNo: order.outTradeNo };
+  }
+
+  #changed(record: Stored<SandboxOrderRecord>): void {
+    const last = record.history[record.history.length - 1];
+    if (this.observer?.active === true && last !== undefined) {
+      this.observer.orderChanged(snapshot<SandboxOrderRecord>(record), { ...last });
+    }
   }
 
   #find(kind: SandboxOrderKind, id: string): Stored<SandboxOrderRecord> | undefined {

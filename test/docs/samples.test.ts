@@ -18,21 +18,26 @@ const root = resolve(import.meta.dirname, "..", "..");
 const stub = join(import.meta.dirname, "fixtures", "payclients-api.ts");
 
 describe("the samples shipped with the docs", () => {
-  test("every operation of every bundled spec carries a payclients TypeScript sample", () => {
+  test("every operation and webhook of every bundled spec carries a payclients TypeScript sample", () => {
     const missing = readApis(root)
-      .flatMap((api) => api.operations)
+      .flatMap((api) => [...api.operations, ...api.webhooks])
       .filter((operation) => !operation.codeSamples.some((sample) => sample.label === "payclients"))
       .map((operation) => `${operation.api} ${operation.operationId}`);
     expect(missing).toEqual([]);
   });
 
-  test("the extractor collects one sample per operation and every TypeScript snippet of the landing page", () => {
+  test("the extractor collects one sample per operation and webhook and every TypeScript snippet of the landing page", () => {
     expect(collectSamples(root).map((sample) => sample.name)).toEqual([
       "gatepay-otc.createRecharge",
       "gatepay-otc.cancelRecharge",
+      "gatepay-otc.otcOrderNotification",
       "gatepay-payments.closeOrder",
+      "gatepay-payments.payOrderNotification",
       "daxpay.cancel",
+      "daxpay.payNotice",
       "payermax.cancel",
+      "payermax.paymentNotification",
+      "payermax.cancelNotification",
       "landing.gatepay",
       "landing.daxpay",
       "landing.payermax",

@@ -1,0 +1,182 @@
+// What every provider's notification verifier shares: reading headers from any server's header
+// object, the time window, the replay check and turning a body into a typed value. The provider
+// rules (header names, windows, acknowledgements) live in src/<provider>/notification.ts.
+
+import type { IncomingHttpHeaders } from "node:http";
+import { type Provider, SignatureError, UnexpectedResponseError } from "./errors.js";
+import { createMemoryReplayStore, type ReplayStore } from "./replay.js";
+import { assertResponseSchema, type SchemaCheck } from "./schema.js";
+
+/** Request headers as any server hands them over: a Fetch `Headers`, a plain object, or Node's IncomingHttpHeaders. */
+export type NotificationHeaders =
+  | Headers
+  | IncomingHttpHeaders
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** Options every verifier takes besides its key. */
+export interface NotificationCheckOptions {
+  /** The largest allowed distance between the notification's own time and `now`, in ms; each provider has a default. */
+  toleranceMs?: number;
+  /** Epoch ms; default Date.now. */
+  now?: () => number;
+  /** Where accepted notification keys are remembered; default one in-memory store per provider. */
+  replayStore?: ReplayStore;
+}
+
+/** A verified notification plus what the handler needs to undo its replay record. */
+export interface CheckedNotification<T> {
+  readonly notification: T;
+  /** Forgets the replay key, so the provider's retry of this notification is processed again. */
+  release(): Promise<void>;
+}
+
+/** The value of header `name` (any case) sent once; undefined when absent; a SignatureError when sent several times. */
+export function headerValue(
+  headers: NotificationHeaders,
+  name: string,
+  provider: Provider,
+): string | undefined {
+  let value: unknown;
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
+    value = headers.get(name) ?? undefined;
+  } else {
+    const wanted = name.toLowerCase();
+    for (const [key, candidate] of Object.entries(headers)) {
+      if (key.toLowerCase() === wanted) {
+        value = candidate;
+        break;
+      }
+    }
+  }
+  if (Array.isArray(value)) {
+    // Two different signatures for one body is not something a provider sends.
+    if (value.length > 1) throw new SignatureError({ reason: "invalid", subject: "notification", provider });
+    value = value[0];
+  }
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Throws SignatureError("stale") when `sentAtMs` is more than `pastMs` before or `futureMs` after `nowMs`. */
+export function assertFresh(
+  sentAtMs: number,
+  nowMs: number,
+  window: { pastMs: number; futureMs: number },
+  provider: Provider,
+): void {
+  if (!Number.isFinite(sentAtMs) || nowMs - sentAtMs > window.pastMs || sentAtMs - nowMs > window.futureMs) {
+    throw new SignatureError({ reason: "stale", subject: "notification", provider });
+  }
+}
+
+/** Checks a caller's toleranceMs: a finite, non-negative number of ms. */
+export function toleranceOf(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RangeError("toleranceMs must be a finite, non-negative number of milliseconds");
+  }
+  return value;
+}
+
+/** Records `key` in the store; throws SignatureError("replayed") when it is already there. */
+export async function rememberOnce(
+  store: ReplayStore,
+  key: string,
+  expiresAtMs: number,
+  provider: Provider,
+): Promise<() => Promise<void>> {
+  if (await store.seen(key, expiresAtMs)) {
+    throw new SignatureError({ reason: "replayed", subject: "notification", provider });
+  }
+  return () => store.forget(key);
+}
+
+/** A lazily created in-memory store, one per provider module, for callers who pass none. */
+export function defaultReplayStore(): () => ReplayStore {
+  let store: ReplayStore | undefined;
+  return () => {
+    store ??= createMemoryReplayStore();
+    return store;
+  };
+}
+
+/** Parses a notification body; UnexpectedResponseError("empty" | "not_json" | "wrong_shape") otherwise. */
+export function parseNotificationJson(
+  rawBody: string,
+  provider: Provider,
+  operation: string,
+): Record<string, unknown> {
+  if (typeof rawBody !== "string") {
+    throw new TypeError("rawBody must be the body text exactly as received (a string)");
+  }
+  if (rawBody.trim() === "") {
+    throw new UnexpectedResponseError({ reason: "empty", provider, operation });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(rawBody);
+  } catch {
+    throw new UnexpectedResponseError({ reason: "not_json", provider, operation });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UnexpectedResponseError({
+      reason: "wrong_shape",
+      detail: "(root) must be object",
+      provider,
+      operation,
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Throws UnexpectedResponseError("wrong_shape") naming the first violation. The body is left out of
+ * the error: a notification carries customer data, and DaxPay's carries its signature.
+ */
+export function assertNotificationShape(
+  check: SchemaCheck,
+  value: unknown,
+  provider: Provider,
+  operation: string,
+): void {
+  assertResponseSchema(check, value, { provider, operation }, "");
+}
+
+/** Parses JSON carried inside a string field (GatePay's `data`) and checks it; errors name the field. */
+export function parseEmbeddedJson(
+  text: unknown,
+  field: string,
+  check: SchemaCheck | undefined,
+  provider: Provider,
+  operation: string,
+): unknown {
+  if (typeof text !== "string") {
+    throw new UnexpectedResponseError({
+      reason: "wrong_shape",
+      detail: `/${field} must be string`,
+      provider,
+      operation,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UnexpectedResponseError({
+      reason: "wrong_shape",
+      detail: `/${field} must be a JSON text`,
+      provider,
+      operation,
+    });
+  }
+  if (check !== undefined && !check(value)) {
+    const issue = check.errors?.[0];
+    const path = `/${field}${issue?.instancePath ?? ""}`;
+    throw new UnexpectedResponseError({
+      reason: "wrong_shape",
+      detail: `${path} ${issue?.message ?? issue?.keyword ?? "does not match its schema"}`,
+      provider,
+      operation,
+    });
+  }
+  return value;
+}
