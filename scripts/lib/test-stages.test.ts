@@ -66,6 +66,7 @@ describe("STAGES", () => {
       "check:samples",
       "test:browser",
       "test:package",
+      "test:runtimes",
     ]);
   });
 });

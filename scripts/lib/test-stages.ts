@@ -26,6 +26,7 @@ export const STAGES: readonly Stage[] = [
   { script: "check:samples", vitest: false },
   { script: "test:browser", vitest: true },
   { script: "test:package", vitest: false },
+  { script: "test:runtimes", vitest: true },
 ];
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are control characters.

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../core/errors.js";
 import { daxPaySignString, signDaxPay, verifyDaxPaySignature } from "./sign.js";
 
 // Expected digests were computed with openssl, not with this code, e.g.
 //   printf '%s' 'code=0&resTime=1715347771&key=123456' | openssl dgst -sha256 -hmac 123456
 //   printf '%s' 'code=0&resTime=1715347771&key=123456' | openssl dgst -md5
 // The two HMAC_SHA256 values are also the ones printed on the seed page
-// /work/shared/seeds/002_4bab13d051213cac.txt.
+// specs/daxpay/source/002_4bab13d051213cac.txt.
 const secret = "123456";
 
 const seedRequest = { bizTradeNo: "P0001", clientIp: "127.0.0.1", reqTime: 1715347558 };
@@ -68,14 +69,35 @@ describe("daxPaySignString", () => {
     expect(daxPaySignString({ orderNo: 'A"1' }, 'se"cret')).toBe('orderNo=A1&key=se"cret');
   });
 
-  it("throws a TypeError naming a field whose value is an object", () => {
-    expect(() => daxPaySignString({ orderNo: "P1", extra: { nested: 1 } }, secret)).toThrow(
-      new TypeError('DaxPay signing: field "extra" is not a string, number or boolean'),
+  it("throws a ValidationError naming a field whose value is an object, without the value", () => {
+    const sign = () => daxPaySignString({ orderNo: "P1", extra: { nested: "CUSTOMER-DATA" } }, secret);
+    expect(sign).toThrow(ValidationError);
+    expect(sign).toThrow(
+      expect.objectContaining({
+        provider: "daxpay",
+        field: "extra",
+        rule: "scalar",
+        message: "[daxpay] extra: must be a string, number or boolean to be signed",
+      }),
     );
   });
 
-  it("throws a TypeError naming a field whose value is an array", () => {
-    expect(() => daxPaySignString({ items: ["a"] }, secret)).toThrow(/field "items"/);
+  it("throws a ValidationError naming a field whose value is an array", () => {
+    expect(() => daxPaySignString({ items: ["a"] }, secret)).toThrow(
+      expect.objectContaining({ name: "ValidationError", field: "items", rule: "scalar" }),
+    );
+  });
+
+  it("throws a ValidationError for a secret that is not a string, instead of signing 'undefined'", () => {
+    const missing = undefined as unknown as string;
+    expect(() => daxPaySignString(seedRequest, missing)).toThrow(
+      expect.objectContaining({
+        name: "ValidationError",
+        provider: "daxpay",
+        field: "secret",
+        rule: "string",
+      }),
+    );
   });
 });
 
@@ -98,11 +120,17 @@ describe("signDaxPay", () => {
     expect(signDaxPay(awkwardRequest, secret, "MD5")).toBe(awkwardMd5);
   });
 
-  it("throws a TypeError for a sign type it does not know", () => {
+  it("throws a ValidationError for a sign type it does not know", () => {
     const sha1 = "SHA1" as unknown as "MD5";
     expect(() => signDaxPay(seedRequest, secret, sha1)).toThrow(
-      new TypeError('DaxPay signing: unknown sign type "SHA1"'),
+      new ValidationError({
+        provider: "daxpay",
+        field: "signType",
+        rule: "enum:HMAC_SHA256|MD5",
+        reason: "must be HMAC_SHA256 or MD5",
+      }),
     );
+    expect(() => signDaxPay(seedRequest, secret, sha1)).toThrow(ValidationError);
   });
 });
 
@@ -177,9 +205,20 @@ describe("verifyDaxPaySignature", () => {
     ).toBe(false);
   });
 
-  it("returns false instead of throwing for an unknown sign type", () => {
+  it("throws, rather than answering false, for an unknown sign type: the check cannot run", () => {
     const sha1 = "SHA1" as unknown as "MD5";
-    expect(verifyDaxPaySignature({ ...seedResponseData, sign: seedResponseSign }, secret, sha1)).toBe(false);
+    const verify = () => verifyDaxPaySignature({ ...seedResponseData, sign: seedResponseSign }, secret, sha1);
+    expect(verify).toThrow(ValidationError);
+    expect(verify).toThrow(
+      expect.objectContaining({ provider: "daxpay", field: "signType", rule: "enum:HMAC_SHA256|MD5" }),
+    );
+  });
+
+  it("throws, rather than answering false, for a secret that is not a string", () => {
+    const missing = undefined as unknown as string;
+    expect(() => verifyDaxPaySignature({ ...seedResponseData, sign: seedResponseSign }, missing)).toThrow(
+      expect.objectContaining({ name: "ValidationError", field: "secret", rule: "string" }),
+    );
   });
 
   it("returns false instead of throwing when untyped callers pass null data", () => {

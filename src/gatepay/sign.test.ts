@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../core/errors.js";
 import { gatePaySignString, signGatePay, verifyGatePaySignature } from "./sign.js";
 
 // Expected signatures were computed with openssl, not with this code, e.g.
@@ -33,6 +34,29 @@ describe("gatePaySignString", () => {
   it("keeps the trailing newline for an empty body", () => {
     expect(gatePaySignString({ timestamp, nonce, body: "" })).toBe("1700000000000\nabc123XYZ\n\n");
   });
+
+  it("throws a ValidationError for a numeric timestamp instead of signing its String() form", () => {
+    const numeric = 1_700_000_000_000 as unknown as string;
+    expect(() => gatePaySignString({ timestamp: numeric, nonce, body })).toThrow(
+      new ValidationError({
+        provider: "gatepay",
+        field: "timestamp",
+        rule: "string",
+        reason: "must be a string",
+      }),
+    );
+    expect(() => gatePaySignString({ timestamp: numeric, nonce, body })).toThrow(ValidationError);
+  });
+
+  it("throws a ValidationError naming a missing body or nonce", () => {
+    const missing = undefined as unknown as string;
+    expect(() => gatePaySignString({ timestamp, nonce, body: missing })).toThrow(
+      expect.objectContaining({ field: "body", rule: "string" }),
+    );
+    expect(() => gatePaySignString({ timestamp, nonce: missing, body })).toThrow(
+      expect.objectContaining({ field: "nonce", rule: "string" }),
+    );
+  });
 });
 
 describe("signGatePay", () => {
@@ -54,6 +78,13 @@ describe("signGatePay", () => {
 
   it("returns 128 lowercase hex characters", () => {
     expect(signGatePay({ secret, timestamp, nonce, body })).toMatch(/^[0-9a-f]{128}$/);
+  });
+
+  it("throws a ValidationError for a missing secret instead of a TypeError from Buffer", () => {
+    const missing = undefined as unknown as string;
+    const sign = () => signGatePay({ secret: missing, timestamp, nonce, body });
+    expect(sign).toThrow(ValidationError);
+    expect(sign).toThrow(expect.objectContaining({ provider: "gatepay", field: "secret", rule: "string" }));
   });
 });
 
@@ -149,5 +180,13 @@ describe("verifyGatePaySignature", () => {
   it("returns false instead of throwing when an untyped caller passes no signature", () => {
     const missing = undefined as unknown as string;
     expect(verifyGatePaySignature({ secret, timestamp, nonce, body, signature: missing })).toBe(false);
+  });
+
+  it("throws, rather than answering false, when the check cannot run for want of a secret", () => {
+    const missing = undefined as unknown as string;
+    const verify = () =>
+      verifyGatePaySignature({ secret: missing, timestamp, nonce, body, signature: bodySignature });
+    expect(verify).toThrow(ValidationError);
+    expect(verify).toThrow(expect.objectContaining({ provider: "gatepay", field: "secret", rule: "string" }));
   });
 });

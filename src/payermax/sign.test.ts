@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../core/errors.js";
 import {
   parsePayerMaxPrivateKey,
   parsePayerMaxPublicKey,
@@ -196,8 +197,30 @@ describe("signPayerMax", () => {
     expect(signature).toMatch(/^[A-Za-z0-9+/]{342}==$/);
   });
 
-  it("throws the parse error, not a crypto error, for an unusable key", () => {
-    expect(() => signPayerMax(requestBody, "not-a-key")).toThrow(/^PayerMax private key could not be parsed/);
+  it("throws the parse error as a ValidationError on privateKey, not a crypto error, for an unusable key", () => {
+    let thrown: unknown;
+    try {
+      signPayerMax(requestBody, "not-a-key");
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect(thrown).toMatchObject({ provider: "payermax", field: "privateKey", rule: "key" });
+    expect((thrown as Error).message).toMatch(
+      /^\[payermax\] privateKey: PayerMax private key could not be parsed: expected PEM/,
+    );
+  });
+
+  it("throws a ValidationError on body, instead of signing 'undefined', when an untyped caller passes none", () => {
+    const missing = undefined as unknown as string;
+    expect(() => signPayerMax(missing, TEST_PRIVATE_KEY_PEM)).toThrow(
+      new ValidationError({
+        provider: "payermax",
+        field: "body",
+        rule: "string",
+        reason: "must be a string",
+      }),
+    );
   });
 });
 
@@ -274,9 +297,25 @@ describe("verifyPayerMaxSignature", () => {
     expect(verifyPayerMaxSignature(requestBody, missing, publicKey)).toBe(false);
   });
 
-  it("throws, rather than answering false, when the public key itself is unusable", () => {
-    expect(() => verifyPayerMaxSignature(requestBody, requestSign, "not-a-key")).toThrow(
-      /^PayerMax public key could not be parsed/,
+  it("throws a ValidationError on publicKey, rather than answering false, when the key itself is unusable", () => {
+    let thrown: unknown;
+    try {
+      verifyPayerMaxSignature(requestBody, requestSign, "not-a-key");
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect(thrown).toMatchObject({ provider: "payermax", field: "publicKey", rule: "key" });
+    expect((thrown as Error).message).toMatch(
+      /^\[payermax\] publicKey: PayerMax public key could not be parsed/,
     );
+  });
+
+  it.each([
+    ["all 0x00", 0x00],
+    ["all 0xFF, larger than the modulus", 0xff],
+  ])("answers false, without throwing, for a signature of the right length that is %s", (_label, byte) => {
+    const signature = Buffer.alloc(256, byte).toString("base64");
+    expect(verifyPayerMaxSignature(requestBody, signature, publicKey)).toBe(false);
   });
 });

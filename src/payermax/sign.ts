@@ -1,5 +1,5 @@
 /**
- * PayerMax request, response and notification signing (rule in /work/shared/PROVIDERS.md, "PayerMax"):
+ * PayerMax request, response and notification signing (rule and sources in docs/providers.md, "PayerMax"):
  * header `sign` = Base64 of RSASSA-PKCS1-v1_5 / SHA-256 over the exact body bytes.
  *
  * PKCS#1 v1.5 signatures are deterministic, so this worked example is pinned in sign.test.ts and
@@ -17,9 +17,8 @@
  * Parsing a key costs about 0.5 ms, roughly doubling the cost of each signature: callers on a hot path
  * (a client) parse once with parsePayerMaxPrivateKey / parsePayerMaxPublicKey and pass the KeyObject.
  */
-import { constants, createPrivateKey, createPublicKey, KeyObject, sign, verify } from "node:crypto";
-
-const PKCS1_V1_5 = constants.RSA_PKCS1_PADDING;
+import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from "node:crypto";
+import { ValidationError } from "../core/errors.js";
 
 // Error messages name the expected format and Node's error code, never the input: a key that fails to
 // parse is usually a real private key pasted slightly wrong.
@@ -29,7 +28,8 @@ function parseFailure(which: "private" | "public", expected: string, error: unkn
   return new Error(`PayerMax ${which} key could not be parsed: expected ${expected}${code}`);
 }
 
-// Merchants often hold the key as bare Base64 DER (PROVIDERS.md), re-wrapped by whoever copied it.
+// Merchants often hold the key as bare Base64 DER (docs/providers.md, "Signing and keys"), re-wrapped
+// by whoever copied it.
 function decodeBareBase64(text: string): Buffer {
   const compact = text.replace(/\s+/g, "");
   if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
@@ -91,10 +91,57 @@ export function parsePayerMaxPublicKey(key: string | KeyObject): KeyObject {
   return requireRsa(parsed, "public");
 }
 
-/** Computes the `sign` header: padded standard Base64 (344 characters for RSA-2048) over the body's UTF-8 bytes. */
+// The runtime's crypto failed with a key that parsed: named by the error's name and code, never its
+// message, which may quote input.
+function cryptoFailure(field: "privateKey" | "publicKey", action: "sign" | "verify", error: unknown) {
+  const code =
+    error instanceof Error && "code" in error && typeof error.code === "string" ? ` ${error.code}` : "";
+  const name = error instanceof Error ? error.name : typeof error;
+  return new ValidationError({
+    provider: "payermax",
+    field,
+    rule: "rsa-sha256",
+    reason: `this runtime's node:crypto could not ${action} with the key (${name}${code})`,
+    cause: error,
+  });
+}
+
+// Signing and verifying take a key that was parsed here or by the client; a key that does not parse
+// becomes the same typed error whichever of the two met it.
+function usableKey(field: "privateKey" | "publicKey", parse: () => KeyObject): KeyObject {
+  try {
+    return parse();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : "could not be parsed";
+    throw new ValidationError({ provider: "payermax", field, rule: "key", reason, cause: error });
+  }
+}
+
+/**
+ * Computes the `sign` header: padded standard Base64 (344 characters for RSA-2048) over the body's
+ * UTF-8 bytes. RSASSA-PKCS1-v1_5 is node:crypto's default padding for an RSA key, so the KeyObject is
+ * passed as it is: workerd's node:crypto rejects the `{ key, padding }` form that Node, Bun and Deno
+ * also accept.
+ *
+ * Throws ValidationError (provider "payermax") for a body that is not a string (field "body"), a key
+ * that does not parse (field "privateKey", rule "key"), or a runtime whose crypto cannot sign with it
+ * (field "privateKey", rule "rsa-sha256", the runtime's error as `cause`).
+ */
 export function signPayerMax(body: string, privateKey: string | KeyObject): string {
-  const key = parsePayerMaxPrivateKey(privateKey);
-  return sign("sha256", Buffer.from(body, "utf8"), { key, padding: PKCS1_V1_5 }).toString("base64");
+  if (typeof body !== "string") {
+    throw new ValidationError({
+      provider: "payermax",
+      field: "body",
+      rule: "string",
+      reason: "must be a string",
+    });
+  }
+  const key = usableKey("privateKey", () => parsePayerMaxPrivateKey(privateKey));
+  try {
+    return sign("sha256", Buffer.from(body, "utf8"), key).toString("base64");
+  } catch (error) {
+    throw cryptoFailure("privateKey", "sign", error);
+  }
 }
 
 // Buffer.from(…, "base64") skips characters it does not understand and ignores unused bits, so many
@@ -108,15 +155,18 @@ function decodeCanonicalBase64(text: string): Buffer | undefined {
 }
 
 /**
- * Checks a `sign` header over the raw body text as received; false, never a throw, for any bad
- * signature. Throws only when `publicKey` itself is unusable, which is configuration, not traffic.
+ * Checks a `sign` header over the raw body text as received; false, never a throw, for any bad or
+ * missing signature. Throws ValidationError (provider "payermax", field "publicKey") when the check
+ * cannot run at all: the key does not parse (rule "key"), or this runtime's crypto cannot verify with
+ * it (rule "rsa-sha256", the runtime's error as `cause`). That is configuration, not traffic, and a
+ * check that did not run must not read as "forged".
  */
 export function verifyPayerMaxSignature(
   body: string,
   signature: string,
   publicKey: string | KeyObject,
 ): boolean {
-  const key = parsePayerMaxPublicKey(publicKey);
+  const key = usableKey("publicKey", () => parsePayerMaxPublicKey(publicKey));
   // Header values reach us from untyped JS and HTTP layers; a missing header must be a "no", not a crash.
   if (typeof body !== "string" || typeof signature !== "string") {
     return false;
@@ -126,9 +176,12 @@ export function verifyPayerMaxSignature(
   if (signatureBytes === undefined || signatureBytes.length !== modulusBytes) {
     return false;
   }
+  // Node, Bun, Deno and workerd all answer false, without throwing, for a signature of the right
+  // length that is wrong, zero, or larger than the modulus (test/runtimes checks each), so a throw here
+  // means the runtime could not run the check.
   try {
-    return verify("sha256", Buffer.from(body, "utf8"), { key, padding: PKCS1_V1_5 }, signatureBytes);
-  } catch {
-    return false;
+    return verify("sha256", Buffer.from(body, "utf8"), key, signatureBytes);
+  } catch (error) {
+    throw cryptoFailure("publicKey", "verify", error);
   }
 }

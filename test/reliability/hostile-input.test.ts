@@ -569,8 +569,14 @@ describe("DaxPay's sign string against an independent re-implementation", () => 
 
   it("a field that is not a string, number or boolean is refused by name, never signed as [object Object]", () => {
     expect(() => daxPaySignString({ orderNo: { nested: "x" } }, "s")).toThrow(
-      new TypeError('DaxPay signing: field "orderNo" is not a string, number or boolean'),
+      new ValidationError({
+        provider: "daxpay",
+        field: "orderNo",
+        rule: "scalar",
+        reason: "must be a string, number or boolean to be signed",
+      }),
     );
+    expect(() => daxPaySignString({ orderNo: { nested: "x" } }, "s")).toThrow(ValidationError);
   });
 });
 

@@ -1,0 +1,166 @@
+// The runtime matrix (`npm run test:runtimes`): the client entry points run unchanged on Bun, Deno and
+// workerd (nodejs_compat), against one sandbox hosted here by Node on loopback. Each runtime runs
+// program.ts: every operation once, then each provider through a proxy that flips one byte of the
+// answer, which the client must reject with SignatureError. The report is asserted on exactly, and
+// the sandbox's own records confirm what each call did.
+
+import { afterAll, beforeAll, expect, it } from "vitest";
+import * as root from "../../src/index.js";
+import { type Sandbox, startSandbox } from "../../src/sandbox/index.js";
+import type { ProgramConfig, ProgramReport } from "./program.js";
+import {
+  bundleProgram,
+  compatibilityDateOf,
+  type ProgramBundle,
+  RUNTIMES,
+  type RuntimeName,
+  type RuntimeTarget,
+  runOn,
+  runtimeVersion,
+  TARGETS,
+} from "./runtimes.js";
+import { startTamperProxy, type TamperProxy } from "./tamper.js";
+
+// Versions are read before the tests are named, so each summary line says what ran.
+const versions = Object.fromEntries(
+  await Promise.all(RUNTIMES.map(async (runtime) => [runtime, await runtimeVersion(runtime)] as const)),
+) as Record<RuntimeName, string>;
+
+async function describeTarget(target: RuntimeTarget): Promise<string> {
+  const version = versions[target.runtime];
+  if (target.runtime !== "workerd") return version;
+  return `${version} (nodejs_compat, compatibility date ${await compatibilityDateOf(target)})`;
+}
+const names = await Promise.all(TARGETS.map(describeTarget));
+
+let sandbox: Sandbox;
+let proxy: TamperProxy;
+let bundle: ProgramBundle;
+
+beforeAll(async () => {
+  // Signed GatePay answers, so that GatePay's tampered answer has a signature to fail.
+  [sandbox, bundle] = await Promise.all([startSandbox({ gatepayResponseSignatures: true }), bundleProgram()]);
+  proxy = await startTamperProxy(sandbox.url);
+});
+
+afterAll(async () => {
+  await Promise.all([proxy?.stop(), sandbox?.stop(), bundle?.dispose()]);
+});
+
+/** Seeds one runtime's orders under its own prefix and mints its quote. */
+function prepare(target: RuntimeTarget): ProgramConfig {
+  const prefix = `RT-${target.id.toUpperCase()}`;
+  const ids = {
+    merchantTradeNo: `${prefix}-CLOSE`,
+    tamperedMerchantTradeNo: `${prefix}-CLOSE-T`,
+    daxpayBizOrderNo: `${prefix}-BIZ`,
+    tamperedDaxpayOrderNo: `${prefix}-DAX-T`,
+    payermaxOutTradeNo: `${prefix}-PMX`,
+    tamperedPayermaxOutTradeNo: `${prefix}-PMX-T`,
+    requestId: `${prefix}-REQ`,
+    tamperedRequestId: `${prefix}-REQ-T`,
+  };
+  sandbox.seed.gatepayPrepayOrder({ merchantTradeNo: ids.merchantTradeNo });
+  sandbox.seed.gatepayPrepayOrder({ merchantTradeNo: ids.tamperedMerchantTradeNo });
+  sandbox.seed.daxpayOrder({ bizOrderNo: ids.daxpayBizOrderNo });
+  sandbox.seed.daxpayOrder({ orderNo: ids.tamperedDaxpayOrderNo });
+  sandbox.seed.payermaxOrder({ outTradeNo: ids.payermaxOutTradeNo });
+  sandbox.seed.payermaxOrder({ outTradeNo: ids.tamperedPayermaxOutTradeNo });
+  const { quoteToken, currency, amount, fiatCurrency, fiatAmount } = sandbox.mintQuote();
+  const { gatepay, daxpay, payermax } = sandbox.credentials;
+  return {
+    url: sandbox.url,
+    tamperedUrl: proxy.url,
+    gatepay,
+    daxpay,
+    payermax,
+    quote: { quoteToken, currency, amount, fiatCurrency: fiatCurrency as "USD", fiatAmount },
+    ids,
+  };
+}
+
+function signatureError(provider: string, operation: string) {
+  return {
+    error: { name: "SignatureError", type: "signature", provider, operation, isSignatureError: true },
+  };
+}
+
+// The worked examples pinned in src/<provider>/sign.ts and its tests, computed there with openssl.
+const WORKED_EXAMPLES = {
+  gatepaySignature:
+    "6f002ef62f82d91c865fc4501c839cce649d400cce26fe5ec763985a0eb4ed90" +
+    "bffb8be38cde22a9bbdffdc79d4551f2a0d621969b1c577af588993ca9ebe1f4",
+  gatepayVerifies: true,
+  daxpaySign: "458565a54e959fa206dcda9b44eecaf0d5907e8af40f9457d404e533e092a9ed",
+  daxpayVerifies: true,
+  daxpayMd5: "bd02b2ac8843d55ead9eda14cf7ee808",
+  daxpayMd5Verifies: true,
+  payermaxSign:
+    "J/Y9NeypbGfyJxu3IZ+nybZwjr3LEB3Hva9HohRLdM2gnvQs0hGqLtxteg25A44hlGV7XyyRH8UXBreqmALqNn" +
+    "ZMZnQrjMS7dMYdXlhchuCdQ7ohSidnP0a37aocT7EDWTsLQSA6fjMNiheksULbsfQDJW6zk8yuSynUm0GvxLYw" +
+    "J3yNOSOC0c6j0y0nk60az30S7/hTXI7YPZfnJh73LT55akxpmf6p1cGihMU86AkHh0PXfbZh2VRWHkZmB6q9hK" +
+    "p8SzSqo/fLNBe6EnJHotHVBiHM9LQG/ZKCTYqslwV2AyGc5z5Iw0PUGwfQXLgHhVxcOQKzDpkGMeNlR8W6/g==",
+  payermaxVerifies: true,
+  payermaxRejectsOtherBody: false,
+  payermaxRejectsOutOfRangeSignature: false,
+  payermaxRejectsZeroSignature: false,
+};
+
+function statusOf(kind: Parameters<Sandbox["orders"]>[0] & string, id: string): string | undefined {
+  const record = sandbox.orders(kind).find((order) => Object.values(order).some((value) => value === id)) as
+    | { status?: string }
+    | undefined;
+  return record?.status;
+}
+
+for (const [index, target] of TARGETS.entries()) {
+  it(`${names[index]}: every operation succeeds and each tampered answer is rejected with SignatureError`, async () => {
+    const config = prepare(target);
+    const tamperedBefore = proxy.tampered();
+    const report: ProgramReport = await runOn(target, bundle, config);
+
+    const recharge = sandbox
+      .orders("gatepayRecharge")
+      .find((order) => order.quoteToken === config.quote.quoteToken);
+    expect(report).toEqual({
+      rootExports: Object.keys(root).sort(),
+      workedExamples: WORKED_EXAMPLES,
+      steps: {
+        gatepayCloseOrder: { ok: { alreadyClosed: false, result: "SUCCESS" } },
+        gatepayCreateRecharge: { ok: { orderId: recharge?.orderId } },
+        gatepayCancelRecharge: { ok: { alreadyCancelled: false, success: true } },
+        daxpayCancel: { ok: { status: "cancelled", possiblyAlreadyCancelled: false } },
+        payermaxCancel: { ok: { status: "PENDING", rawStatus: "PENDING" } },
+        gatepayTampered: signatureError("gatepay", "closeOrder"),
+        daxpayTampered: signatureError("daxpay", "cancel"),
+        payermaxTampered: signatureError("payermax", "cancel"),
+      },
+      // The eight calls above, each in one attempt: on Node over node:http, elsewhere over the
+      // runtime's own fetch.
+      globalFetchCalls: target.runtime === "node" ? 0 : 8,
+    });
+    expect(recharge?.orderId).toMatch(/^[0-9]+$/);
+    // What the sandbox recorded: each call, tampered ones included, reached it and did its work.
+    expect({
+      closed: statusOf("gatepayPrepayOrder", config.ids.merchantTradeNo),
+      closedBehindTamperedAnswer: statusOf("gatepayPrepayOrder", config.ids.tamperedMerchantTradeNo),
+      recharge: recharge?.status,
+      daxpay: statusOf("daxpayOrder", config.ids.daxpayBizOrderNo),
+      daxpayBehindTamperedAnswer: statusOf("daxpayOrder", config.ids.tamperedDaxpayOrderNo),
+      payermax: statusOf("payermaxOrder", config.ids.payermaxOutTradeNo),
+      payermaxBehindTamperedAnswer: statusOf("payermaxOrder", config.ids.tamperedPayermaxOutTradeNo),
+    }).toEqual({
+      closed: "CLOSED",
+      closedBehindTamperedAnswer: "CLOSED",
+      recharge: "CANCELLED",
+      daxpay: "cancel",
+      daxpayBehindTamperedAnswer: "cancel",
+      payermax: "CANCELLED",
+      payermaxBehindTamperedAnswer: "CANCELLED",
+    });
+    expect({ tampered: proxy.tampered() - tamperedBefore, untouched: proxy.untouched() }).toEqual({
+      tampered: 3,
+      untouched: [],
+    });
+  });
+}
