@@ -211,15 +211,18 @@ async function packAndInstall(
     `${JSON.stringify({ name: "payclients-package-test-app", private: true, type: "module" }, null, 2)}\n`,
   );
   const tarball = join(app, report.filename);
-  // The app brings its own @types/node (the version this repository uses, so it comes from npm's cache);
-  // the compiler is this repository's, not installed again.
+  // The app brings its own @types/node, and @types/express for the README's Express notification
+  // endpoint (the versions this repository uses, so they come from npm's cache); the compiler is this
+  // repository's, not installed again.
   const typesNode = `@types/node@${packageJson.devDependencies?.["@types/node"] ?? "20"}`;
+  const typesExpress = `@types/express@${packageJson.devDependencies?.["@types/express"] ?? "5"}`;
   await mustRun(
     "npm",
     [
       "install",
       tarball,
       typesNode,
+      typesExpress,
       "--prefix",
       app,
       "--no-audit",
