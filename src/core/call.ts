@@ -5,7 +5,7 @@
 // on this path: it serves the `{ data, error }` clients with signing middleware, as its design intends.
 
 import { PayClientError, type Provider, UnexpectedResponseError, ValidationError } from "./errors.js";
-import { emitSafely, requestEvent, responseEvent } from "./hooks.js";
+import { emitSafely, type RequestEvent, requestEvent, responseEvent } from "./hooks.js";
 import type { ResolvedCommonOptions } from "./options.js";
 import { isRetryable, withRetry } from "./retry.js";
 import { classifyFetchError, type ReceivedAnswer } from "./transport.js";
@@ -72,8 +72,10 @@ async function runAttempt<T>(plan: CallPlan<T>, options: ResolvedCommonOptions, 
   const where = { provider: plan.provider, operation: plan.operation };
   const sentAtMs = options.now();
   const signed = signWithContext(plan, attempt);
-  const event = requestEvent({ ...where, method: "POST", path: plan.path, attempt });
-  emitSafely(options.hooks.onRequest, event);
+  const { onRequest, onResponse } = options.hooks;
+  // Events are built only for the hooks that exist: most clients have none, and a call is hot.
+  const event = (): RequestEvent => requestEvent({ ...where, method: "POST", path: plan.path, attempt });
+  if (onRequest !== undefined) emitSafely(onRequest, event());
   let status: number | undefined;
   try {
     const answer = await options.transport(
@@ -88,23 +90,27 @@ async function runAttempt<T>(plan: CallPlan<T>, options: ResolvedCommonOptions, 
     );
     status = answer.status;
     const { value, traceId } = plan.interpret({ ...answer, attempt, sentAtMs });
-    emitSafely(
-      options.hooks.onResponse,
-      responseEvent({ ...event, status, elapsedMs: options.now() - sentAtMs, traceId }),
-    );
+    if (onResponse !== undefined) {
+      emitSafely(
+        onResponse,
+        responseEvent({ ...event(), status, elapsedMs: options.now() - sentAtMs, traceId }),
+      );
+    }
     return value;
   } catch (thrown) {
     const error: PayClientError = asPayClientError(thrown, where, status, options.timeoutMs, attempt);
-    emitSafely(
-      options.hooks.onResponse,
-      responseEvent({
-        ...event,
-        status: error.status ?? status,
-        elapsedMs: options.now() - sentAtMs,
-        traceId: error.traceId,
-        error: error.type,
-      }),
-    );
+    if (onResponse !== undefined) {
+      emitSafely(
+        onResponse,
+        responseEvent({
+          ...event(),
+          status: error.status ?? status,
+          elapsedMs: options.now() - sentAtMs,
+          traceId: error.traceId,
+          error: error.type,
+        }),
+      );
+    }
     throw error;
   }
 }

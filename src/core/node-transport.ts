@@ -91,18 +91,28 @@ export function nodeTransport(): Transport | undefined {
     "http:": new modules.http.Agent({ keepAlive: true }),
     "https:": new modules.https.Agent({ keepAlive: true }),
   };
-  return (request, ctx) => send(modules, agents, request, ctx);
+  // A client sends to a handful of URLs (one per operation): parse each once.
+  const parsed = new Map<string, URL>();
+  const urlOf = (text: string): URL => {
+    let url = parsed.get(text);
+    if (url === undefined) {
+      url = new URL(text);
+      if (parsed.size < 64) parsed.set(text, url);
+    }
+    return url;
+  };
+  return (request, ctx) => send(modules, agents, urlOf(request.url), request, ctx);
 }
 
 function send(
   modules: NodeModules,
   agents: { "http:": Http.Agent; "https:": Https.Agent },
+  url: URL,
   request: OutgoingRequest,
   ctx: SendContext,
 ): Promise<ReceivedAnswer> {
   return new Promise((resolve, reject) => {
     const where = { provider: ctx.provider, operation: ctx.operation };
-    const url = new URL(request.url);
     const secure = url.protocol === "https:";
     let status: number | undefined;
     let settled = false;
