@@ -46,7 +46,7 @@ function startBin(args: readonly string[], untilLine: RegExp): Promise<Started> 
 
 interface Described {
   url: string;
-  admin: { url: string; authorization: string };
+  adminToken: string;
   gatepay: { clientId: string; secret: string; merchantId: number };
   daxpay: { secret: string; signType: string };
   payermax: {
@@ -54,9 +54,8 @@ interface Described {
     merchantNo: string;
     privateKey: string;
     platformPublicKey: string;
-    privateKeyBase64: string;
-    platformPublicKeyBase64: string;
   };
+  payermaxBase64: { privateKey: string; platformPublicKey: string };
 }
 
 /** A GatePay close signed and sent by bash, openssl and curl only; prints the answer body. */
@@ -77,19 +76,25 @@ curl -sS "$URL/__sandbox/orders?kind=gatepayPrepayOrder" -H "Authorization: $ADM
 
 describe("payclients-sandbox, the standalone sandbox", () => {
   it("serves a GatePay close signed by openssl and sent by curl, and stops on SIGTERM", async () => {
-    const { child, output, exited } = await startBin(["--port", "0", "--json"], /^sandbox: .*\n/m);
-    const info = JSON.parse(output.replace(/^sandbox: /, "")) as Described;
+    const { child, output, exited } = await startBin(["--port", "0", "--json"], /^\{.*\n/m);
+    // One line of plain JSON (what `jq` reads), with the keys `npm start -- --keep` prints.
+    const info = JSON.parse(output) as Described;
+    expect(Object.keys(info)).toEqual([
+      "url",
+      "adminToken",
+      "gatepay",
+      "daxpay",
+      "payermax",
+      "payermaxBase64",
+    ]);
     expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(info.admin).toEqual({
-      url: `${info.url}/__sandbox/`,
-      authorization: expect.stringMatching(/^Bearer [A-Za-z0-9_-]{43}$/),
-    });
+    expect(info.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const curl = spawnSync("bash", ["--norc", "--noprofile", "-c", CURL_CLOSE], {
       encoding: "utf8",
       env: {
         PATH: process.env.PATH ?? "",
         URL: info.url,
-        ADMIN_AUTH: info.admin.authorization,
+        ADMIN_AUTH: `Bearer ${info.adminToken}`,
         CLIENT_ID: info.gatepay.clientId,
         SECRET: info.gatepay.secret,
       },

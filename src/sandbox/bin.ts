@@ -4,7 +4,6 @@
 // HTTP. Prints the URL, this run's test credentials and keys, and the admin API's URL and token, then
 // runs until SIGINT or SIGTERM. No top-level await: the file stays loadable by require() too.
 
-import { createPrivateKey, createPublicKey } from "node:crypto";
 import { parseArgs } from "node:util";
 import { type Sandbox, startSandbox } from "./server.js";
 
@@ -13,40 +12,21 @@ const USAGE = `usage: payclients-sandbox [--port <0-65535>] [--host <address>] [
 Starts a local GatePay, DaxPay and PayerMax (for tests only) and prints test credentials.
   --port   TCP port (default 0: a free one)
   --host   interface to listen on (default 127.0.0.1, loopback only)
-  --json   print one JSON line instead of the text block
+  --json   print one line of JSON (url, adminToken, gatepay, daxpay, payermax, payermaxBase64) instead
 Stop it with Ctrl+C (SIGINT) or SIGTERM.`;
 
-/** The bare Base64 DER of a PEM key: the one-line form PayerMax hands out. */
-function bareBase64(pem: string, kind: "private" | "public"): string {
-  const der =
-    kind === "private"
-      ? createPrivateKey(pem).export({ type: "pkcs8", format: "der" })
-      : createPublicKey(pem).export({ type: "spki", format: "der" });
-  return der.toString("base64");
-}
-
-/** Everything a client in any language needs, as one JSON-serialisable object. */
+/**
+ * Everything a client in any language needs, as one JSON-serialisable object: the same object
+ * `npm start -- --keep` prints after `sandbox: ` (url, adminToken, gatepay, daxpay, payermax with PEM
+ * keys, payermaxBase64 with the same keys as bare Base64 DER).
+ */
 function describeSandbox(sandbox: Sandbox): Record<string, unknown> {
-  const { gatepay, daxpay, payermax } = sandbox.credentials;
-  return {
-    url: sandbox.url,
-    admin: { url: `${sandbox.url}/__sandbox/`, authorization: `Bearer ${sandbox.adminToken}` },
-    gatepay,
-    daxpay,
-    payermax: {
-      ...payermax,
-      privateKeyBase64: bareBase64(payermax.privateKey, "private"),
-      platformPublicKeyBase64: bareBase64(payermax.platformPublicKey, "public"),
-    },
-  };
+  return { url: sandbox.url, adminToken: sandbox.adminToken, ...sandbox.credentials };
 }
 
 /** The human-readable block printed at start. */
 function formatSandbox(sandbox: Sandbox): string {
-  const info = describeSandbox(sandbox) as {
-    payermax: { privateKeyBase64: string; platformPublicKeyBase64: string };
-  };
-  const { gatepay, daxpay, payermax } = sandbox.credentials;
+  const { gatepay, daxpay, payermax, payermaxBase64 } = sandbox.credentials;
   return [
     `payclients sandbox listening on ${sandbox.url} (test credentials only; for tests, not production)`,
     "",
@@ -60,14 +40,14 @@ function formatSandbox(sandbox: Sandbox): string {
     `PayerMax  base URL     ${sandbox.url}`,
     `          appId        ${payermax.appId}`,
     `          merchantNo   ${payermax.merchantNo}`,
-    `          merchant private key (bare Base64 PKCS#8): ${info.payermax.privateKeyBase64}`,
-    `          platform public key (bare Base64 SPKI): ${info.payermax.platformPublicKeyBase64}`,
+    `          merchant private key (bare Base64 PKCS#8): ${payermaxBase64.privateKey}`,
+    `          platform public key (bare Base64 SPKI): ${payermaxBase64.platformPublicKey}`,
     "          merchant private key (PEM):",
     payermax.privateKey.trimEnd(),
     "          platform public key (PEM):",
     payermax.platformPublicKey.trimEnd(),
     "",
-    `Admin API ${sandbox.url}/__sandbox/ (seed, quotes, orders, orders/status, reset)`,
+    `Admin API ${sandbox.url}/__sandbox/ (seed, quotes, orders, orders/status, reset, notify-url, notifications)`,
     `          Authorization: Bearer ${sandbox.adminToken}`,
     "",
     "Press Ctrl+C to stop.",
@@ -122,9 +102,7 @@ async function main(argv: readonly string[]): Promise<void> {
   process.once("SIGTERM", () => stop("SIGTERM"));
   started = startSandbox({ port, host: values.host ?? "127.0.0.1" });
   const sandbox = await started;
-  console.log(
-    values.json === true ? `sandbox: ${JSON.stringify(describeSandbox(sandbox))}` : formatSandbox(sandbox),
-  );
+  console.log(values.json === true ? JSON.stringify(describeSandbox(sandbox)) : formatSandbox(sandbox));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
