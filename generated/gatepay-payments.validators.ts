@@ -27,8 +27,7 @@ export interface SchemaValidator {
 function ucs2length(str) { return str.length; }
 const validateCloseOrderRequestRaw = validate10;
 const schema11 = {"$id":"validateCloseOrderRequest","$ref":"defs#/$defs/CloseOrderRequest"};
-const schema13 = {"type":"object","properties":{"merchantTradeNo":{"type":"string","maxLength":32,"x-max-bytes":32},"prepayId":{"type":"string"}},"anyOf":[{"required":["merchantTradeNo"]},{"required":["prepayId"]}]};
-const func2 = ucs2length;
+const schema13 = {"type":"object","properties":{"merchantTradeNo":{"type":"string","x-max-bytes":32},"prepayId":{"type":"string"}},"anyOf":[{"required":["merchantTradeNo"]},{"required":["prepayId"]}]};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="validateCloseOrderRequest" */;
@@ -101,15 +100,9 @@ let data0 = data.merchantTradeNo;
 const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
-if(func2(data0) > 32){
-validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"}];
-return false;
-}
-else {
 if(new TextEncoder().encode(data0).length > 32){
 validate10.errors = [{instancePath:instancePath+"/merchantTradeNo",schemaPath:"defs#/$defs/CloseOrderRequest/properties/merchantTradeNo/x-max-bytes",keyword:"x-max-bytes",params:{limit: 32},message:"must be at most " + 32 + " UTF-8 bytes"}];
 return false;
-}
 }
 }
 else {
