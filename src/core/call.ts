@@ -62,10 +62,9 @@ export function runCall<T>(plan: CallPlan<T>, options: ResolvedCommonOptions): P
 }
 
 /** Builds the plan (so validation errors reject the returned promise rather than throw), then runs it. */
-export function runPlanned<T>(build: () => CallPlan<T>, options: ResolvedCommonOptions): Promise<T> {
-  return Promise.resolve()
-    .then(build)
-    .then((plan) => runCall(plan, options));
+export async function runPlanned<T>(build: () => CallPlan<T>, options: ResolvedCommonOptions): Promise<T> {
+  // An async function turns a throw from `build` into a rejection, with no extra turns of the queue.
+  return runCall(build(), options);
 }
 
 async function runAttempt<T>(plan: CallPlan<T>, options: ResolvedCommonOptions, attempt: number): Promise<T> {
