@@ -6,7 +6,7 @@
 
 import type { Interpreted, RawExchange } from "./call.js";
 import { ClockSkewError, type ErrorContext, ProviderRejectedError, SignatureError } from "./errors.js";
-import { parseJsonExact } from "./json.js";
+import { exactInt64, parseJsonExact } from "./json.js";
 import {
   checkForStatus,
   clockOffsetOf,
@@ -97,11 +97,13 @@ export function readAnswer<T>(
   const check = checkForStatus(exchange.status, rules.checks);
   if (check === undefined) throw undeclaredStatusError(exchange, ctx);
   throwIfNotJson(exchange, ctx, nowMs);
-  const body = parseJsonExact(exchange, ctx, nowMs, rules.int64Paths);
+  const body = parseJsonExact(exchange, ctx, nowMs);
   const traceId = rules.traceIdOf?.(body.value) ?? where.traceId;
   const traced: ErrorContext = { ...ctx, traceId };
   const untrusted = verifyKeepingRefusals(rules, exchange, body.value, traced);
   assertResponseSchema(check, body.forSchema, traced, exchange.text);
+  // After the schema check: without a long digit run, the schema's tree and this one are the same.
+  exactInt64(body.value, rules.int64Paths ?? []);
   const verdict = rules.decide(body.value, exchange, traced);
   if (verdict.kind === "value") {
     if (untrusted !== undefined) throw untrusted;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { RawExchange } from "./call.js";
-import { parseJsonExact } from "./json.js";
+import { exactInt64, parseJsonExact } from "./json.js";
+
+/** Parses as the reader does: the schema sees `forSchema`, then the int64 fields become text. */
+function read(exchange: RawExchange, paths: readonly string[] = []) {
+  const parsed = parseJsonExact(exchange, ctx, 0);
+  const schemaSaw = JSON.stringify(parsed.forSchema);
+  exactInt64(parsed.value, paths);
+  return { ...parsed, schemaSaw };
+}
 
 const ctx = { provider: "gatepay", operation: "createRecharge" } as const;
 
@@ -16,7 +24,7 @@ const INT64_PATHS = ["data.createTime", "data.card_info.id", "data.card_info.uid
 
 describe("parseJsonExact", () => {
   it("delivers the spec's int64 fields as their exact decimal text, where JSON.parse would round them", () => {
-    const { value } = parseJsonExact(exchange(RECHARGE), ctx, 0, INT64_PATHS);
+    const { value } = read(exchange(RECHARGE), INT64_PATHS);
     const data = (value as { data: Record<string, unknown> }).data;
     expect(data.createTime).toBe("9007199254740993");
     expect(data.card_info).toStrictEqual({
@@ -29,29 +37,31 @@ describe("parseJsonExact", () => {
   });
 
   it("gives the schema check numbers, so the spec's validators are unchanged", () => {
-    const { forSchema } = parseJsonExact(exchange(RECHARGE), ctx, 0, INT64_PATHS);
-    expect(typeof (forSchema as { data: { createTime: unknown } }).data.createTime).toBe("number");
+    const { schemaSaw } = read(exchange(RECHARGE), INT64_PATHS);
+    expect(schemaSaw).toContain('"createTime":9007199254740992');
   });
 
   it("delivers safe int64 values as strings too, so the type is one type", () => {
     const text = '{"data":{"createTime":1700000000000,"card_info":{"id":7,"uid":0}}}';
-    const { value } = parseJsonExact(exchange(text), ctx, 0, INT64_PATHS);
+    const { value, schemaSaw } = read(exchange(text), INT64_PATHS);
     expect(value).toStrictEqual({ data: { createTime: "1700000000000", card_info: { id: "7", uid: "0" } } });
+    // Parsed once: the schema saw the numbers before they became text.
+    expect(schemaSaw).toBe(text);
   });
 
   it("keeps an unsafe integer outside the int64 fields as exact text rather than rounding it", () => {
-    const { value } = parseJsonExact(exchange('{"code":0,"extra":-9007199254740993,"ratio":1.25}'), ctx, 0);
+    const { value } = read(exchange('{"code":0,"extra":-9007199254740993,"ratio":1.25}'));
     expect(value).toStrictEqual({ code: 0, extra: "-9007199254740993", ratio: 1.25 });
   });
 
-  it("takes JSON.parse alone, sharing one tree, when no digit run could be unsafe and no int64 path is asked", () => {
+  it("takes JSON.parse alone, sharing one tree, when no digit run could be unsafe", () => {
     const parsed = parseJsonExact(exchange('{"code":0,"resTime":1700000000}'), ctx, 0);
     expect(parsed.value).toBe(parsed.forSchema);
     expect(parsed.value).toStrictEqual({ code: 0, resTime: 1700000000 });
   });
 
   it("leaves a missing int64 field and a non-integer one alone for the schema to judge", () => {
-    const { value } = parseJsonExact(exchange('{"data":{"createTime":1.5}}'), ctx, 0, INT64_PATHS);
+    const { value } = read(exchange('{"data":{"createTime":1.5}}'), INT64_PATHS);
     expect(value).toStrictEqual({ data: { createTime: 1.5 } });
   });
 

@@ -30,28 +30,31 @@ function exactNumber(text: string): unknown {
 
 /**
  * Parses `exchange.text`. Throws UnexpectedResponseError `not_json` for invalid JSON (a
- * ProviderUnavailableError on a 5xx, whose body is then a proxy's, not the provider's).
- * `int64Paths` are dotted paths ("data.card_info.id"); arrays are not walked (none of these APIs
- * has int64 inside an array).
+ * ProviderUnavailableError on a 5xx, whose body is then a proxy's, not the provider's). Without a run
+ * of 16 digits, `value` and `forSchema` are one tree, parsed once: call {@link exactInt64} on it only
+ * after the schema check.
  */
-export function parseJsonExact(
-  exchange: RawExchange,
-  ctx: ErrorContext,
-  nowMs: number,
-  int64Paths: readonly string[] = [],
-): ExactJson {
+export function parseJsonExact(exchange: RawExchange, ctx: ErrorContext, nowMs: number): ExactJson {
   try {
-    const lossless = LONG_DIGIT_RUN.test(exchange.text);
-    const value: unknown = lossless
-      ? parseLossless(exchange.text, undefined, exactNumber)
-      : JSON.parse(exchange.text);
-    if (!lossless && int64Paths.length === 0) return { value, forSchema: value };
-    const forSchema: unknown = JSON.parse(exchange.text);
-    for (const path of int64Paths) int64ToString(value, path.split("."));
-    return { value, forSchema };
+    if (!LONG_DIGIT_RUN.test(exchange.text)) {
+      const value: unknown = JSON.parse(exchange.text);
+      return { value, forSchema: value };
+    }
+    return {
+      value: parseLossless(exchange.text, undefined, exactNumber),
+      forSchema: JSON.parse(exchange.text),
+    };
   } catch {
     throw notProviderJson(exchange, ctx, nowMs, "not_json", "invalid JSON");
   }
+}
+
+/**
+ * Turns the spec's int64 fields of `value` into their exact decimal text, in place. `paths` are dotted
+ * ("data.card_info.id"); arrays are not walked (none of these APIs has int64 inside an array).
+ */
+export function exactInt64(value: unknown, paths: readonly string[]): void {
+  for (const path of paths) int64ToString(value, path.split("."));
 }
 
 /** Replaces the number at `path` (when there is one) with its exact decimal text. */
