@@ -123,7 +123,10 @@ describe("createNotificationHandler", () => {
 
   it("refuses to be created without a provider or without onNotification", () => {
     expect(() => createNotificationHandler({ onNotification: () => {} })).toThrow(
-      "createNotificationHandler: configure at least one of gatepay, payermax, daxpay",
+      expect.objectContaining({ type: "validation", field: "gatepay|payermax|daxpay", rule: "required" }),
+    );
+    expect(() => createNotificationHandler({ gatepay: { secret: "s" } } as never)).toThrow(
+      expect.objectContaining({ type: "validation", field: "onNotification", rule: "function" }),
     );
   });
 });

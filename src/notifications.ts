@@ -5,7 +5,13 @@
 // ("The handler").
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PayClientError, type Provider, SignatureError, type SignatureFailureReason } from "./core/errors.js";
+import {
+  PayClientError,
+  type Provider,
+  SignatureError,
+  type SignatureFailureReason,
+  ValidationError,
+} from "./core/errors.js";
 import type { CheckedNotification } from "./core/notification.js";
 import {
   checkDaxPayNotification,
@@ -149,15 +155,25 @@ async function check(
  * wrong shape); then `onNotification` runs. When it resolves the answer is HTTP 200 with the
  * provider's exact acknowledgement; when it throws the answer is 500 without it, the replay key is
  * forgotten, and the provider retries. Answers never contain a secret, a signature or the body.
- * Throws a TypeError at creation when no provider is configured or `onNotification` is missing.
+ * Throws a ValidationError at creation when no provider is configured or `onNotification` is missing.
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const providers = configured(options ?? ({} as NotificationHandlerOptions));
   if (providers.length === 0) {
-    throw new TypeError("createNotificationHandler: configure at least one of gatepay, payermax, daxpay");
+    throw new ValidationError({
+      operation: "createNotificationHandler",
+      field: "gatepay|payermax|daxpay",
+      rule: "required",
+      reason: "configure at least one provider",
+    });
   }
   if (typeof options.onNotification !== "function") {
-    throw new TypeError("createNotificationHandler: onNotification must be a function");
+    throw new ValidationError({
+      operation: "createNotificationHandler",
+      field: "onNotification",
+      rule: "function",
+      reason: "must be a function",
+    });
   }
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request) => {

@@ -15,7 +15,8 @@ export interface SignedTimeWindow {
 
 /**
  * Checks a signed time (epoch ms, or NaN when the signed field was not a valid time) against
- * [sentAtMs - pastMs, nowMs + futureMs]. Throws SignatureError "stale" with what was wrong.
+ * [sentAtMs - pastMs, nowMs + futureMs]: for an answer, around the request it answers; for a
+ * notification, around its arrival (sentAtMs = nowMs). Throws SignatureError "stale" saying what was wrong.
  */
 export function checkSignedTime(
   signedAtMs: number,
@@ -23,25 +24,18 @@ export function checkSignedTime(
   nowMs: number,
   window: SignedTimeWindow,
   ctx: ErrorContext,
+  subject: "response" | "notification" = "response",
 ): void {
-  if (!Number.isFinite(signedAtMs)) {
-    throw new SignatureError({ ...ctx, reason: "stale", detail: "its signed time is not a valid timestamp" });
-  }
+  const stale = (detail: string) => new SignatureError({ ...ctx, reason: "stale", detail, subject });
+  if (!Number.isFinite(signedAtMs)) throw stale("its signed time is not a valid timestamp");
   if (signedAtMs < sentAtMs - window.pastMs) {
     const seconds = Math.round((sentAtMs - signedAtMs) / 1000);
-    throw new SignatureError({
-      ...ctx,
-      reason: "stale",
-      detail: `signed about ${seconds} s before the request it answers (window ${window.pastMs} ms)`,
-    });
+    const before = subject === "response" ? "the request it answers" : "it arrived";
+    throw stale(`signed about ${seconds} s before ${before} (window ${window.pastMs} ms)`);
   }
   if (signedAtMs > nowMs + window.futureMs) {
     const seconds = Math.round((signedAtMs - nowMs) / 1000);
-    throw new SignatureError({
-      ...ctx,
-      reason: "stale",
-      detail: `signed about ${seconds} s in the future (window ${window.futureMs} ms)`,
-    });
+    throw stale(`signed about ${seconds} s in the future (window ${window.futureMs} ms)`);
   }
 }
 

@@ -3,7 +3,8 @@
 // rules (header names, windows, acknowledgements) live in src/<provider>/notification.ts.
 
 import type { IncomingHttpHeaders } from "node:http";
-import { type Provider, SignatureError, UnexpectedResponseError } from "./errors.js";
+import { type Provider, SignatureError, UnexpectedResponseError, ValidationError } from "./errors.js";
+import { checkSignedTime } from "./freshness.js";
 import { createMemoryReplayStore, type ReplayStore } from "./replay.js";
 import { assertResponseSchema, type SchemaCheck } from "./schema.js";
 
@@ -63,16 +64,20 @@ export function assertFresh(
   window: { pastMs: number; futureMs: number },
   provider: Provider,
 ): void {
-  if (!Number.isFinite(sentAtMs) || nowMs - sentAtMs > window.pastMs || sentAtMs - nowMs > window.futureMs) {
-    throw new SignatureError({ reason: "stale", subject: "notification", provider });
-  }
+  // The same window rule as signed answers (./freshness.ts), around the notification's arrival.
+  checkSignedTime(sentAtMs, nowMs, nowMs, window, { provider }, "notification");
 }
 
 /** Checks a caller's toleranceMs: a finite, non-negative number of ms. */
 export function toleranceOf(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new RangeError("toleranceMs must be a finite, non-negative number of milliseconds");
+    throw new ValidationError({
+      operation: "notification",
+      field: "toleranceMs",
+      rule: "range:0..",
+      reason: "must be a finite, non-negative number of milliseconds",
+    });
   }
   return value;
 }
@@ -106,7 +111,13 @@ export function parseNotificationJson(
   operation: string,
 ): Record<string, unknown> {
   if (typeof rawBody !== "string") {
-    throw new TypeError("rawBody must be the body text exactly as received (a string)");
+    throw new ValidationError({
+      provider,
+      operation,
+      field: "rawBody",
+      rule: "string",
+      reason: "must be the body text exactly as received (a string, not parsed JSON)",
+    });
   }
   if (rawBody.trim() === "") {
     throw new UnexpectedResponseError({ reason: "empty", provider, operation });

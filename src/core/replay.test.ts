@@ -36,7 +36,7 @@ describe("createMemoryReplayStore", () => {
 
   it("refuses a maxEntries that is not a positive integer", () => {
     expect(() => createMemoryReplayStore({ maxEntries: 0 })).toThrow(
-      "createMemoryReplayStore: maxEntries must be a positive integer",
+      expect.objectContaining({ type: "validation", field: "maxEntries", rule: "range:1.." }),
     );
   });
 });

@@ -3,6 +3,8 @@
 // accepted once. Redis (SET key NX PXAT expiresAtMs) or a database unique key implement the same
 // two methods.
 
+import { ValidationError } from "./errors.js";
+
 /** Remembers notification keys until they expire; implement it over Redis or a database to share it between processes. */
 export interface ReplayStore {
   /**
@@ -32,7 +34,11 @@ const DEFAULT_MAX_ENTRIES = 100_000;
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    throw new RangeError("createMemoryReplayStore: maxEntries must be a positive integer");
+    throw new ValidationError({
+      field: "maxEntries",
+      rule: "range:1..",
+      reason: "must be a positive integer",
+    });
   }
   const now = options.now ?? Date.now;
   // Insertion order is the eviction order; a re-recorded key moves to the end.

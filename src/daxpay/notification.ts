@@ -4,7 +4,7 @@
 
 import type { components } from "../../generated/daxpay.js";
 import { validatePayNoticeRequest } from "../../generated/daxpay.validators.js";
-import { SignatureError, UnexpectedResponseError } from "../core/errors.js";
+import { SignatureError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import {
   assertFresh,
   assertNotificationShape,
@@ -52,11 +52,23 @@ export async function checkDaxPayNotification(
   options: DaxPayNotificationOptions,
 ): Promise<CheckedNotification<DaxPayPayNotice>> {
   if (typeof options?.secret !== "string" || options.secret === "") {
-    throw new TypeError("verifyDaxPayNotification: secret must be a non-empty string");
+    throw new ValidationError({
+      provider: "daxpay",
+      operation: "notification",
+      field: "secret",
+      rule: "required",
+      reason: "must be a non-empty string",
+    });
   }
   const signType = options.signType ?? "HMAC_SHA256";
   if (signType !== "HMAC_SHA256" && signType !== "MD5") {
-    throw new TypeError('verifyDaxPayNotification: signType must be "HMAC_SHA256" or "MD5"');
+    throw new ValidationError({
+      provider: "daxpay",
+      operation: "notification",
+      field: "signType",
+      rule: "enum:HMAC_SHA256|MD5",
+      reason: "must be HMAC_SHA256 or MD5",
+    });
   }
   const tolerance = toleranceOf(options.toleranceMs, DAXPAY_NOTIFICATION_TOLERANCE_MS);
   const body = parseNotificationJson(rawBody, "daxpay", OPERATION);

@@ -12,7 +12,7 @@ import {
   validatePayOrderNotificationData,
   validatePayOrderNotificationRequest,
 } from "../../generated/gatepay-payments.validators.js";
-import { SignatureError } from "../core/errors.js";
+import { SignatureError, ValidationError } from "../core/errors.js";
 import {
   assertFresh,
   assertNotificationShape,
@@ -169,7 +169,13 @@ export async function checkGatePayNotification(
   options: GatePayNotificationOptions,
 ): Promise<CheckedNotification<GatePayNotification>> {
   if (typeof options?.secret !== "string" || options.secret === "") {
-    throw new TypeError("verifyGatePayNotification: secret must be a non-empty string");
+    throw new ValidationError({
+      provider: "gatepay",
+      operation: "notification",
+      field: "secret",
+      rule: "required",
+      reason: "must be a non-empty string",
+    });
   }
   const tolerance = toleranceOf(options.toleranceMs, GATEPAY_NOTIFICATION_TOLERANCE_MS);
   const timestamp = headerValue(headers, GATEPAY_HEADER.timestamp, "gatepay");
@@ -179,7 +185,13 @@ export async function checkGatePayNotification(
     throw new SignatureError({ reason: "missing", subject: "notification", provider: "gatepay" });
   }
   if (typeof rawBody !== "string") {
-    throw new TypeError("verifyGatePayNotification: rawBody must be the body text exactly as received");
+    throw new ValidationError({
+      provider: "gatepay",
+      operation: "notification",
+      field: "rawBody",
+      rule: "string",
+      reason: "must be the body text exactly as received (a string, not parsed JSON)",
+    });
   }
   if (!verifyGatePaySignature({ secret: options.secret, timestamp, nonce, body: rawBody, signature })) {
     throw new SignatureError({ reason: "invalid", subject: "notification", provider: "gatepay" });

@@ -8,7 +8,7 @@ import {
   validateCancelNotificationRequest,
   validatePaymentNotificationRequest,
 } from "../../generated/payermax.validators.js";
-import { SignatureError, UnexpectedResponseError } from "../core/errors.js";
+import { SignatureError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import {
   assertFresh,
   assertNotificationShape,
@@ -136,7 +136,13 @@ export async function checkPayerMaxNotification(
     throw new SignatureError({ reason: "missing", subject: "notification", provider: "payermax" });
   }
   if (typeof rawBody !== "string") {
-    throw new TypeError("verifyPayerMaxNotification: rawBody must be the body text exactly as received");
+    throw new ValidationError({
+      provider: "payermax",
+      operation: "notification",
+      field: "rawBody",
+      rule: "string",
+      reason: "must be the body text exactly as received (a string, not parsed JSON)",
+    });
   }
   if (!verifyPayerMaxSignature(rawBody, signature, key)) {
     throw new SignatureError({ reason: "invalid", subject: "notification", provider: "payermax" });
