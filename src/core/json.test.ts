@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RawExchange } from "./call.js";
-import { exactInt64, parseJsonExact } from "./json.js";
+import { exactInt64, parseExactText, parseJsonExact } from "./json.js";
 
 /** Parses as the reader does: the schema sees `forSchema`, then the int64 fields become text. */
 function read(exchange: RawExchange, paths: readonly string[] = []) {
@@ -72,5 +72,16 @@ describe("parseJsonExact", () => {
     expect(() => parseJsonExact(exchange("{", 502), ctx, 0)).toThrow(
       expect.objectContaining({ type: "unavailable" }),
     );
+  });
+});
+
+describe("parseExactText", () => {
+  it("keeps an integer a double cannot hold as its decimal text, and parses the rest as JSON.parse does", () => {
+    expect(parseExactText('{"id":9223372036854775807,"n":7,"x":1.5}')).toStrictEqual({
+      id: "9223372036854775807",
+      n: 7,
+      x: 1.5,
+    });
+    expect(() => parseExactText("{")).toThrow();
   });
 });

@@ -29,6 +29,14 @@ function exactNumber(text: string): unknown {
 }
 
 /**
+ * Parses JSON text with every integer kept exact: one a double cannot hold becomes its decimal text.
+ * Throws SyntaxError (or lossless-json's error) for text that is not JSON.
+ */
+export function parseExactText(text: string): unknown {
+  return LONG_DIGIT_RUN.test(text) ? parseLossless(text, undefined, exactNumber) : JSON.parse(text);
+}
+
+/**
  * Parses `exchange.text`. Throws UnexpectedResponseError `not_json` for invalid JSON (a
  * ProviderUnavailableError on a 5xx, whose body is then a proxy's, not the provider's). Without a run
  * of 16 digits, `value` and `forSchema` are one tree, parsed once: call {@link exactInt64} on it only

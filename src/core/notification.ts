@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { type Provider, SignatureError, UnexpectedResponseError, ValidationError } from "./errors.js";
 import { checkSignedTime } from "./freshness.js";
+import { parseExactText } from "./json.js";
 import { createMemoryReplayStore, type ReplayStore } from "./replay.js";
 import { assertResponseSchema, type SchemaCheck } from "./schema.js";
 
@@ -124,7 +125,8 @@ export function parseNotificationJson(
   }
   let value: unknown;
   try {
-    value = JSON.parse(rawBody);
+    // Exact integers: DaxPay verifies its notice field by field, so a rounded int64 would not verify.
+    value = parseExactText(rawBody);
   } catch {
     throw new UnexpectedResponseError({ reason: "not_json", provider, operation });
   }
