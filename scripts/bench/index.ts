@@ -3,7 +3,9 @@
 // readable tables; `--json` prints one JSON object on stdout and everything else on stderr.
 // `--only signing,bundle` runs some sections; `--readme` also rewrites the figures table in README.md
 // ("Performance") from the same result object.
+import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { benchBundle } from "./bundle.js";
 import { benchCodegen } from "./codegen.js";
@@ -68,7 +70,16 @@ async function timed<T>(name: SectionName, run: () => Promise<T>): Promise<T> {
 if (selected.has("signing")) result.signing = await timed("signing", () => benchSigning(log));
 if (selected.has("bundle")) result.bundle = await timed("bundle", () => benchBundle(log));
 if (selected.has("codegen")) result.codegen = await timed("codegen", () => benchCodegen(log));
-if (selected.has("peers")) result.peers = await timed("peers", () => benchPeers(log));
+if (selected.has("peers")) {
+  // The peers section measures the built package (lib/contenders.ts): build it from the current src/.
+  const build = spawnSync("npm", ["run", "-s", "build"], {
+    cwd: resolve(import.meta.dirname, "../.."),
+    stdio: "inherit",
+  });
+  if (build.status !== 0)
+    throw new Error(`npm run build failed (exit ${build.status}): the peers section needs dist/`);
+  result.peers = await timed("peers", () => benchPeers(log));
+}
 if (selected.has("sandbox")) result.sandbox = await timed("sandbox", () => benchSandbox(log));
 result.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
 

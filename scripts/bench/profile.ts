@@ -1,3 +1,4 @@
+// (Run `npm run build` first: payclients is measured as its built package, dist/.)
 // Runs one contender's call of one provider operation in a loop against the bench's canned loopback
 // server (its own process, so not in this profile), so a CPU profile shows what a call costs client-side.
 // The contender defaults to payclients; any of the peers section's contenders can be named.

@@ -9,9 +9,11 @@
 //   verifying one on the answer, as its docs suggest;
 // - payclients: the real client through its public API, `baseUrl` at the loopback server, default
 //   transport, so it measures whatever transport the client picks.
-// Only payclients imports src/; every other contender signs with the bench's own node:crypto code.
+// Only payclients is the project's code (its built package); every other contender signs with the bench's own node:crypto code.
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import type { Agent } from "node:http";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import axios from "axios";
 import got from "got";
 import ky from "ky";
@@ -19,7 +21,7 @@ import createClient, { type Middleware } from "openapi-fetch";
 import type { paths as DaxPayPaths } from "../../../generated/daxpay.js";
 import type { paths as GatePayPaths } from "../../../generated/gatepay-payments.js";
 import type { paths as PayerMaxPaths } from "../../../generated/payermax.js";
-import { createDaxPayClient, createGatePayClient, createPayerMaxClient } from "../../../src/index.js";
+import type * as Payclients from "../../../src/index.js";
 import type { ContenderName } from "./contender-names.js";
 import type { PeerFixture, PeerProvider } from "./fixture.js";
 import { keepAliveAgent, post } from "./http-post.js";
@@ -38,6 +40,16 @@ import {
   payerMaxSign,
   type WireRequest,
 } from "./protocols.js";
+
+/**
+ * payclients as users run it: the published package, tsc's output in dist/ (`npm run bench` builds it
+ * first). Measuring src/ through tsx would charge payclients for tsx's keepNames wrapper around every
+ * closure, a cost the package does not have.
+ */
+const PAYCLIENTS_DIST = pathToFileURL(resolve(import.meta.dirname, "../../../dist/src/index.js")).href;
+const { createDaxPayClient, createGatePayClient, createPayerMaxClient }: typeof Payclients = await import(
+  PAYCLIENTS_DIST
+);
 
 /** Where timestamps and nonces come from; fixed in the byte check, real while measuring. */
 export interface Clock {
