@@ -316,7 +316,7 @@ export interface operations {
                     "application/json": components["schemas"]["OtcRechargeResponse"];
                 };
             };
-            /** @description Rejected (parameter format 400001, signature 400002, timestamp 400003, nonce 400020). */
+            /** @description The request refused (parameter format 400001, signature 400002, timestamp 400003, nonce 400020) when a gateway answers with an HTTP error status; GatePay's error-code page lists these codes with HTTP 200, in the 200 envelope (docs/providers.md, "GatePay"). */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -358,7 +358,7 @@ export interface operations {
                     "application/json": components["schemas"]["OtcRechargeCancelResponse"];
                 };
             };
-            /** @description Rejected (parameter format 400001, signature 400002, timestamp 400003, nonce 400020). */
+            /** @description The request refused (parameter format 400001, signature 400002, timestamp 400003, nonce 400020) when a gateway answers with an HTTP error status; GatePay's error-code page lists these codes with HTTP 200, in the 200 envelope (docs/providers.md, "GatePay"). */
             "4XX": {
                 headers: {
                     [name: string]: unknown;

@@ -179,7 +179,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloseOrderResponse"];
                 };
             };
-            /** @description Rejected (400001 parameter format, 400002 signature, 400003 timestamp, 400007 media type, 400020 nonce). */
+            /** @description The request refused (400001 parameter format, 400002 signature, 400003 timestamp, 400007 media type, 400020 nonce) when a gateway answers with an HTTP error status; GatePay's error-code page lists these codes with HTTP 200, in the 200 envelope (docs/providers.md, "GatePay"). */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
