@@ -11,7 +11,12 @@ import type {
   GatePayClient,
   GatePayCloseOrderRequest,
 } from "./gatepay/client.js";
-import { GATEPAY_CODE, GATEPAY_LABEL, GATEPAY_ORDER_CODES, GATEPAY_SUCCESS_CODES } from "./gatepay/codes.js";
+import {
+  GATEPAY_CODE,
+  GATEPAY_LABEL,
+  GATEPAY_ORDER_CODES,
+  isGatePaySuccessEnvelope,
+} from "./gatepay/codes.js";
 import type { PayerMaxCancelRequest, PayerMaxClient } from "./payermax/client.js";
 import { PAYERMAX_ORDER_CODES } from "./payermax/codes.js";
 
@@ -212,16 +217,6 @@ function payerMaxOutcome(result: Awaited<ReturnType<PayerMaxClient["cancel"]>>):
   }
 }
 
-/** True for a GatePay success envelope (`data.success: false` refusals come in one). */
-function isGatePaySuccessEnvelope(raw: unknown): boolean {
-  const { status, code } = (raw ?? {}) as { status?: unknown; code?: unknown };
-  const statusSays =
-    status === undefined || status === null || (typeof status === "string" && /^success$/i.test(status));
-  const codeSays =
-    code === undefined || code === null || (typeof code === "string" && GATEPAY_SUCCESS_CODES.has(code));
-  return statusSays && codeSays && (status ?? code) !== undefined;
-}
-
 /** The outcome a rejection stands for, or undefined when it says nothing about the order. */
 function rejectionOutcome(provider: Provider, error: unknown): CancelOrderResult | undefined {
   // ClockSkewError extends ProviderRejectedError but is about this machine's clock, not the order.
@@ -241,7 +236,10 @@ function rejectionOutcome(provider: Provider, error: unknown): CancelOrderResult
       if (error.status !== 200) return undefined;
       // An OTC success envelope whose data says the deposit was not cancelled.
       const data = (raw as { data?: unknown } | null)?.data;
-      if (isGatePaySuccessEnvelope(raw) && (data as { success?: unknown } | null)?.success === false)
+      if (
+        isGatePaySuccessEnvelope((raw ?? {}) as object) &&
+        (data as { success?: unknown } | null)?.success === false
+      )
         return rejected;
       if (!GATEPAY_ORDER_CODES.has(code)) return undefined;
       if (code !== GATEPAY_CODE.orderStatusIncorrect) return rejected;

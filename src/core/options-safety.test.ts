@@ -4,10 +4,11 @@
 import { describe, expect, it } from "vitest";
 import { createDaxPayClient } from "../daxpay/client.js";
 import { createGatePayClient } from "../gatepay/client.js";
+import { isGatePaySuccessEnvelope } from "../gatepay/codes.js";
 import { createPayerMaxClient } from "../payermax/client.js";
 import { TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "../payermax/test-keys.js";
 import { ValidationError } from "./errors.js";
-import { equalsAsciiIgnoreCase, isLoopbackHost, requireHeaderValue, requireHttpUrl } from "./validate.js";
+import { isLoopbackHost, requireHeaderValue, requireHttpUrl } from "./validate.js";
 
 function thrown(create: () => unknown): unknown {
   try {
@@ -111,11 +112,20 @@ describe("baseUrl", () => {
   });
 });
 
-describe("equalsAsciiIgnoreCase (issue 13, input 8)", () => {
-  it("folds ASCII letters only", () => {
-    expect(equalsAsciiIgnoreCase("success", "SUCCESS")).toBe(true);
-    expect(equalsAsciiIgnoreCase("ſuccess", "SUCCESS")).toBe(false);
-    expect(equalsAsciiIgnoreCase("SUCCESS\u0130", "SUCCESSi")).toBe(false);
-    expect(equalsAsciiIgnoreCase("SUCCES", "SUCCESS")).toBe(false);
+describe("isGatePaySuccessEnvelope (issue 13, input 8)", () => {
+  it("folds ASCII letters only: 'ſuccess' (U+017F) is not SUCCESS", () => {
+    expect(isGatePaySuccessEnvelope({ status: "success", code: "0" })).toBe(true);
+    expect(isGatePaySuccessEnvelope({ status: "ſuccess", code: "000000" })).toBe(false);
+    expect(isGatePaySuccessEnvelope({ status: "SUCCESS\u0130", code: "000000" })).toBe(false);
+  });
+
+  it("needs status or code, and every one present to say success", () => {
+    expect(isGatePaySuccessEnvelope({ status: "SUCCESS", code: null })).toBe(true);
+    expect(isGatePaySuccessEnvelope({ code: "000000" })).toBe(true);
+    expect(isGatePaySuccessEnvelope({ status: null, code: null })).toBe(false);
+    expect(isGatePaySuccessEnvelope({})).toBe(false);
+    expect(isGatePaySuccessEnvelope({ status: "SUCCESS", code: "400204" })).toBe(false);
+    expect(isGatePaySuccessEnvelope({ status: "FAIL", code: "000000" })).toBe(false);
+    expect(isGatePaySuccessEnvelope({ status: 1, code: "000000" })).toBe(false);
   });
 });

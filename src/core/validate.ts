@@ -247,22 +247,6 @@ export function readRequestFields(request: unknown, keys: readonly string[]): Re
   return pickDefined(input, keys);
 }
 
-/**
- * Compares two strings, folding only ASCII letters: "success" equals "SUCCESS", but "ſuccess"
- * (U+017F, which `toUpperCase()` turns into "S") does not.
- */
-export function equalsAsciiIgnoreCase(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index += 1) {
-    let x = a.charCodeAt(index);
-    let y = b.charCodeAt(index);
-    if (x >= 0x61 && x <= 0x7a) x -= 0x20;
-    if (y >= 0x61 && y <= 0x7a) y -= 0x20;
-    if (x !== y) return false;
-  }
-  return true;
-}
-
 /** Asserts a boolean option (true or false, nothing truthy). */
 export function requireBoolean(value: unknown, field: string): boolean {
   if (typeof value !== "boolean") fail(field, "boolean", `must be true or false (got ${kindOf(value)})`);

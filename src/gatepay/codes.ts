@@ -56,6 +56,25 @@ export const GATEPAY_SUCCESS_CODES: ReadonlySet<string> = new Set([
   GATEPAY_CODE.successShort,
 ]);
 
+/**
+ * True when a parsed envelope says success: at least one of `status` and `code` is present (not null),
+ * and each one present says success: `status` "SUCCESS" compared ASCII-case-insensitively (a regular
+ * expression without the `u` flag never folds "ſ" into "s", unlike `toUpperCase()`), `code` "000000"
+ * or "0". Here rather than in the client so that cancelOrder shares the one rule without loading it.
+ */
+export function isGatePaySuccessEnvelope(envelope: {
+  readonly status?: unknown;
+  readonly code?: unknown;
+}): boolean {
+  const { status, code } = envelope;
+  const hasStatus = status !== undefined && status !== null;
+  const hasCode = code !== undefined && code !== null;
+  if (!hasStatus && !hasCode) return false;
+  const statusSays = !hasStatus || (typeof status === "string" && /^success$/i.test(status));
+  const codeSays = !hasCode || (typeof code === "string" && GATEPAY_SUCCESS_CODES.has(code));
+  return statusSays && codeSays;
+}
+
 /** Codes that describe the order rather than the request: only these can become a cancel outcome. */
 export const GATEPAY_ORDER_CODES: ReadonlySet<string> = new Set([
   GATEPAY_CODE.orderNotExist,

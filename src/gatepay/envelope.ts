@@ -5,14 +5,7 @@
 // as "" on a failure. What decides (status, code, label) is compared exactly; the rest is informational.
 
 import type { Verdict } from "../core/answer.js";
-import { equalsAsciiIgnoreCase } from "../core/validate.js";
-import {
-  GATEPAY_CODE,
-  GATEPAY_GLOSSES,
-  GATEPAY_LABEL,
-  GATEPAY_STATUS,
-  GATEPAY_SUCCESS_CODES,
-} from "./codes.js";
+import { GATEPAY_CODE, GATEPAY_GLOSSES, GATEPAY_LABEL, isGatePaySuccessEnvelope } from "./codes.js";
 
 /** The envelope fields every GatePay answer may carry; any of them may be null or absent. */
 export interface GatePayEnvelope {
@@ -24,18 +17,9 @@ export interface GatePayEnvelope {
   readonly data?: unknown;
 }
 
-/**
- * True when the envelope says success: at least one of `status` and `code` is present, and each one
- * present says success (status "SUCCESS", ASCII case-insensitive — never `toUpperCase()`, which maps
- * "ſ" to "S"; code "000000" or "0").
- */
+/** True when the envelope says success; the rule is ./codes.ts's, shared with cancelOrder. */
 export function isGatePaySuccess(envelope: GatePayEnvelope): boolean {
-  const { status, code } = envelope;
-  if ((status === undefined || status === null) && (code === undefined || code === null)) return false;
-  const statusSays =
-    status === undefined || status === null || equalsAsciiIgnoreCase(status, GATEPAY_STATUS.success);
-  const codeSays = code === undefined || code === null || GATEPAY_SUCCESS_CODES.has(code);
-  return statusSays && codeSays;
+  return isGatePaySuccessEnvelope(envelope);
 }
 
 /** The provider's human-readable reason, from whichever field this envelope form uses. */
