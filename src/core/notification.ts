@@ -105,12 +105,11 @@ export function defaultReplayStore(): () => ReplayStore {
   };
 }
 
-/** Parses a notification body; UnexpectedResponseError("empty" | "not_json" | "wrong_shape") otherwise. */
-export function parseNotificationJson(
-  rawBody: string,
-  provider: Provider,
-  operation: string,
-): Record<string, unknown> {
+/**
+ * Asserts the body is text: signatures cover the exact bytes received, so a body an app has already
+ * parsed (and would re-serialize differently) cannot be verified. ValidationError `rawBody` otherwise.
+ */
+export function requireRawBody(rawBody: unknown, provider: Provider, operation = "notification"): string {
   if (typeof rawBody !== "string") {
     throw new ValidationError({
       provider,
@@ -120,6 +119,16 @@ export function parseNotificationJson(
       reason: "must be the body text exactly as received (a string, not parsed JSON)",
     });
   }
+  return rawBody;
+}
+
+/** Parses a notification body; UnexpectedResponseError("empty" | "not_json" | "wrong_shape") otherwise. */
+export function parseNotificationJson(
+  rawBody: string,
+  provider: Provider,
+  operation: string,
+): Record<string, unknown> {
+  requireRawBody(rawBody, provider, operation);
   if (rawBody.trim() === "") {
     throw new UnexpectedResponseError({ reason: "empty", provider, operation });
   }

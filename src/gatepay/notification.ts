@@ -24,6 +24,7 @@ import {
   parseEmbeddedJson,
   parseNotificationJson,
   rememberOnce,
+  requireRawBody,
   toleranceOf,
 } from "../core/notification.js";
 import { GATEPAY_HEADER } from "./codes.js";
@@ -184,15 +185,7 @@ export async function checkGatePayNotification(
   if (timestamp === undefined || nonce === undefined || signature === undefined) {
     throw new SignatureError({ reason: "missing", subject: "notification", provider: "gatepay" });
   }
-  if (typeof rawBody !== "string") {
-    throw new ValidationError({
-      provider: "gatepay",
-      operation: "notification",
-      field: "rawBody",
-      rule: "string",
-      reason: "must be the body text exactly as received (a string, not parsed JSON)",
-    });
-  }
+  requireRawBody(rawBody, "gatepay");
   if (!verifyGatePaySignature({ secret: options.secret, timestamp, nonce, body: rawBody, signature })) {
     throw new SignatureError({ reason: "invalid", subject: "notification", provider: "gatepay" });
   }

@@ -8,7 +8,7 @@ import {
   validateCancelNotificationRequest,
   validatePaymentNotificationRequest,
 } from "../../generated/payermax.validators.js";
-import { SignatureError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
+import { SignatureError, UnexpectedResponseError } from "../core/errors.js";
 import {
   assertFresh,
   assertNotificationShape,
@@ -19,6 +19,7 @@ import {
   type NotificationHeaders,
   parseNotificationJson,
   rememberOnce,
+  requireRawBody,
   toleranceOf,
 } from "../core/notification.js";
 import { PAYERMAX_SIGN_HEADER } from "./codes.js";
@@ -135,15 +136,7 @@ export async function checkPayerMaxNotification(
   if (signature === undefined) {
     throw new SignatureError({ reason: "missing", subject: "notification", provider: "payermax" });
   }
-  if (typeof rawBody !== "string") {
-    throw new ValidationError({
-      provider: "payermax",
-      operation: "notification",
-      field: "rawBody",
-      rule: "string",
-      reason: "must be the body text exactly as received (a string, not parsed JSON)",
-    });
-  }
+  requireRawBody(rawBody, "payermax");
   if (!verifyPayerMaxSignature(rawBody, signature, key)) {
     throw new SignatureError({ reason: "invalid", subject: "notification", provider: "payermax" });
   }
