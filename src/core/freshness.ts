@@ -1,7 +1,8 @@
 // A signature proves who wrote a message, not when: without a time check, a genuine signed answer
 // recorded once ("cancelled", resTime 0) could be replayed for any later request. Signed answers
-// must carry a signed time inside a window around the request they answer, and where the provider
-// signs a nonce, a nonce seen inside that window is refused a second time.
+// must carry a signed time inside a window around the request they answer (here), and where the
+// provider signs a nonce, a nonce seen inside that window is refused a second time (./replay.ts's
+// ExpiringKeys).
 
 import { type ErrorContext, SignatureError } from "./errors.js";
 
@@ -43,34 +44,4 @@ export function checkSignedTime(
 export function parseEpochMs(text: string | null): number {
   if (text === null || !/^[0-9]{1,16}$/.test(text)) return Number.NaN;
   return Number(text);
-}
-
-/**
- * The nonces of recently accepted signed answers, each kept until its window closes, so a replay
- * inside the window is caught and memory stays bounded (oldest dropped first past `maxEntries`).
- */
-export class RecentNonces {
-  readonly #expiries = new Map<string, number>();
-  readonly #maxEntries: number;
-
-  constructor(maxEntries = 10_000) {
-    this.#maxEntries = maxEntries;
-  }
-
-  /** Records `nonce` until `expiresAtMs`; returns false when it was already recorded and not expired. */
-  remember(nonce: string, expiresAtMs: number, nowMs: number): boolean {
-    const previous = this.#expiries.get(nonce);
-    if (previous !== undefined && previous > nowMs) return false;
-    this.#expiries.delete(nonce);
-    this.#expiries.set(nonce, expiresAtMs);
-    this.#prune(nowMs);
-    return true;
-  }
-
-  #prune(nowMs: number): void {
-    for (const [nonce, expiresAt] of this.#expiries) {
-      if (expiresAt > nowMs && this.#expiries.size <= this.#maxEntries) break;
-      this.#expiries.delete(nonce);
-    }
-  }
 }

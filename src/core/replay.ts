@@ -27,47 +27,66 @@ export interface MemoryReplayStoreOptions {
 const DEFAULT_MAX_ENTRIES = 100_000;
 
 /**
- * An in-process {@link ReplayStore}: bounded memory (expired keys are swept when the store is full,
- * then the oldest are dropped) and expiry. It protects one process only; several instances behind a
- * load balancer need a shared store.
+ * Keys remembered until each one's expiry, in bounded memory: when full, expired keys are swept, then
+ * the oldest are dropped (the nearest to leaving their window anyway). Synchronous, so a client can
+ * check an answer's nonce inline; {@link createMemoryReplayStore} wraps it for notifications.
+ */
+export class ExpiringKeys {
+  // Insertion order is the eviction order; a re-recorded key moves to the end.
+  readonly #keys = new Map<string, number>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = DEFAULT_MAX_ENTRIES) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw new ValidationError({
+        field: "maxEntries",
+        rule: "range:1..",
+        reason: "must be a positive integer",
+      });
+    }
+    this.#maxEntries = maxEntries;
+  }
+
+  /** Records `key` until `expiresAtMs`; returns false, recording nothing, when it is already recorded and live. */
+  remember(key: string, expiresAtMs: number, nowMs: number): boolean {
+    const existing = this.#keys.get(key);
+    if (existing !== undefined && existing > nowMs) return false;
+    this.#keys.delete(key);
+    this.#makeRoom(nowMs);
+    this.#keys.set(key, expiresAtMs);
+    return true;
+  }
+
+  /** Drops `key`. */
+  forget(key: string): void {
+    this.#keys.delete(key);
+  }
+
+  #makeRoom(nowMs: number): void {
+    if (this.#keys.size < this.#maxEntries) return;
+    for (const [key, expiresAt] of this.#keys) {
+      if (expiresAt <= nowMs) this.#keys.delete(key);
+    }
+    for (const key of this.#keys.keys()) {
+      if (this.#keys.size < this.#maxEntries) break;
+      this.#keys.delete(key);
+    }
+  }
+}
+
+/**
+ * An in-process {@link ReplayStore} over {@link ExpiringKeys}: bounded memory and expiry. It protects
+ * one process only; several instances behind a load balancer need a shared store.
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore {
-  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    throw new ValidationError({
-      field: "maxEntries",
-      rule: "range:1..",
-      reason: "must be a positive integer",
-    });
-  }
+  const keys = new ExpiringKeys(options.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const now = options.now ?? Date.now;
-  // Insertion order is the eviction order; a re-recorded key moves to the end.
-  const keys = new Map<string, number>();
-
-  function makeRoom(at: number): void {
-    if (keys.size < maxEntries) return;
-    for (const [key, expiresAt] of keys) {
-      if (expiresAt <= at) keys.delete(key);
-    }
-    // Still full of live keys: drop the oldest, which are the nearest to leaving their window anyway.
-    for (const key of keys.keys()) {
-      if (keys.size < maxEntries) break;
-      keys.delete(key);
-    }
-  }
-
   return {
     async seen(key, expiresAtMs) {
-      const at = now();
-      const existing = keys.get(key);
-      if (existing !== undefined && existing > at) return true;
-      keys.delete(key);
-      makeRoom(at);
-      keys.set(key, expiresAtMs);
-      return false;
+      return !keys.remember(key, expiresAtMs, now());
     },
     async forget(key) {
-      keys.delete(key);
+      keys.forget(key);
     },
   };
 }

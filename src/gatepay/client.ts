@@ -10,9 +10,9 @@ import type { paths as PaymentsPaths } from "../../generated/gatepay-payments.js
 import { type AnswerRules, readAnswer } from "../core/answer.js";
 import { type CallPlan, runPlanned } from "../core/call.js";
 import { ValidationError } from "../core/errors.js";
-import { RecentNonces } from "../core/freshness.js";
 import { COMMON_OPTION_KEYS, type CommonClientOptions, resolveCommonOptions } from "../core/options.js";
 import { Secret } from "../core/redact.js";
+import { ExpiringKeys } from "../core/replay.js";
 import { assertRequestSchema } from "../core/schema.js";
 import {
   ensurePlainObject,
@@ -192,7 +192,7 @@ export function createGatePayClient(options: GatePayClientOptions): GatePayClien
     mode: config.responseSignatures,
     secret: config.secret,
     window: { pastMs: config.responseWindowMs, futureMs: config.responseWindowMs },
-    nonces: new RecentNonces(),
+    nonces: new ExpiringKeys(),
     now: common.now,
   };
   const fetchOptions = { baseUrl, fetch: common.fetch };

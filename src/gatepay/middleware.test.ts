@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SignatureError, ValidationError } from "../core/errors.js";
-import { RecentNonces } from "../core/freshness.js";
 import { Secret } from "../core/redact.js";
+import { ExpiringKeys } from "../core/replay.js";
 import { answerJson, answerText, rejectionOf, scriptedFetch } from "../core/test-support.js";
 import { createGatePayClient } from "./client.js";
 import {
@@ -64,7 +64,7 @@ describe("checkGatePayResponseSignature", () => {
     mode,
     secret: signer.secret,
     window: { pastMs: 10_000, futureMs: 10_000 },
-    nonces: new RecentNonces(),
+    nonces: new ExpiringKeys(),
     now: () => now,
   });
   const check = (mode: GatePayResponseSignatures, headers: Headers, text = body) =>

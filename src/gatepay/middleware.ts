@@ -7,13 +7,9 @@
 
 import type { Middleware } from "openapi-fetch";
 import { type ErrorContext, SignatureError, ValidationError } from "../core/errors.js";
-import {
-  checkSignedTime,
-  parseEpochMs,
-  type RecentNonces,
-  type SignedTimeWindow,
-} from "../core/freshness.js";
+import { checkSignedTime, parseEpochMs, type SignedTimeWindow } from "../core/freshness.js";
 import type { Secret } from "../core/redact.js";
+import type { ExpiringKeys } from "../core/replay.js";
 import type { AnswerHeaders } from "../core/transport.js";
 import { GATEPAY_HEADER } from "./codes.js";
 import { signGatePay, verifyGatePaySignature } from "./sign.js";
@@ -89,7 +85,7 @@ export interface GatePayAnswerVerifier {
   readonly secret: Secret;
   /** Around the request: by default GatePay's own request window, 10 s either way. */
   readonly window: SignedTimeWindow;
-  readonly nonces: RecentNonces;
+  readonly nonces: ExpiringKeys;
   readonly now: () => number;
 }
 
