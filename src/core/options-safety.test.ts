@@ -54,6 +54,28 @@ describe("header-bound options", () => {
   });
 });
 
+describe("signed-answer windows", () => {
+  it("refuses a responseWindowMs that is not whole milliseconds from 0 to 24 h, naming it", () => {
+    for (const responseWindowMs of [-1, 1.5, 86_400_001, "10000"]) {
+      expect(thrown(gatepay({ responseWindowMs }))).toMatchObject({
+        field: "responseWindowMs",
+        rule: "range:0..86400000",
+        provider: "gatepay",
+      });
+    }
+    const daxpay = (responseWindowMs: unknown) => () =>
+      createDaxPayClient({ baseUrl: "http://127.0.0.1:9000", secret: "s", responseWindowMs } as never);
+    expect(thrown(daxpay({ pastMs: -5 }))).toMatchObject({
+      field: "responseWindowMs.pastMs",
+      rule: "range:0..86400000",
+    });
+    expect(thrown(daxpay({ futureMs: "60000" }))).toMatchObject({ field: "responseWindowMs.futureMs" });
+    expect(thrown(daxpay({ past: 1 }))).toMatchObject({ field: "responseWindowMs.past", rule: "unknown" });
+    expect(thrown(daxpay(10_000))).toMatchObject({ field: "responseWindowMs" });
+    expect(() => daxpay({ pastMs: 120_000, futureMs: 0 })()).not.toThrow();
+  });
+});
+
 describe("baseUrl", () => {
   it("refuses a bare '?' or '#', which URL would drop while the signed POST went to '/?/v1/...' (issue 13, input 7)", () => {
     for (const baseUrl of [
