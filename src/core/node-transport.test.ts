@@ -5,8 +5,11 @@
 import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import v8 from "node:v8";
+import vm from "node:vm";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TimeoutError } from "./errors.js";
 import { nodeTransport } from "./node-transport.js";
 import { fetchTransport, type SendContext, type Transport } from "./transport.js";
 
@@ -48,6 +51,15 @@ const server = http.createServer((req, res) => {
     case "/compress":
       res.writeHead(200, { "content-encoding": "compress" });
       res.end("x");
+      return;
+    case "/never":
+      // Reads the request and never answers; afterAll ends the connection.
+      req.resume();
+      return;
+    case "/stall-body":
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"status":');
       return;
     case "/redirect":
       res.writeHead(302, { location: "/ok" });
@@ -195,5 +207,103 @@ describe("the node:http transport", () => {
       await send({ url: `${baseUrl}/ok`, headers: {}, body: "{}" }, ctx);
     }
     expect(connections - before).toBe(1);
+  });
+});
+
+// A full garbage collection now (the flag can be set at run time; `gc` then exists in a new context).
+v8.setFlagsFromString("--expose-gc");
+const collectGarbage = vm.runInNewContext("gc") as () => void;
+
+describe("the fetch transport's deadline, when fetch never hears of the abort", () => {
+  const deadlineCtx: SendContext = { ...ctx, timeoutMs: 150, attempt: 2 };
+  const request = (path: string) => ({
+    url: baseUrl + path,
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  /** A logging or proxy wrapper as apps write them: it rebuilds the request from input and init. */
+  const rebuildingFetch: typeof fetch = (input, init) => globalThis.fetch(new Request(input, init));
+
+  /** Sends, collecting garbage while the attempt waits, and returns the rejection and its delay. */
+  async function timedRejection(transport: Transport, path: string) {
+    const started = performance.now();
+    const collector = setInterval(collectGarbage, 30);
+    try {
+      await transport(request(path), deadlineCtx);
+    } catch (error) {
+      return { error, elapsed: performance.now() - started };
+    } finally {
+      clearInterval(collector);
+    }
+    throw new Error("expected a rejection");
+  }
+
+  // Node 20's fetch loses the abort of a rebuilt Request once the Request is garbage-collected (it
+  // follows the signal through a weak reference): before the deadline was raced, these calls hung.
+  it.each([
+    ["no answer at all", "/never"],
+    ["a body that stalls after the headers", "/stall-body"],
+  ])(
+    "times out on %s through a wrapper that rebuilds the Request, with garbage collected meanwhile",
+    async (_case, path) => {
+      const { error, elapsed } = await timedRejection(fetchTransport(rebuildingFetch), path);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({
+        timeoutMs: 150,
+        attempts: 2,
+        provider: "gatepay",
+        operation: "closeOrder",
+      });
+      expect(elapsed).toBeLessThan(2_000);
+    },
+  );
+
+  it("times out a fetch that ignores its signal and never settles", async () => {
+    const { error, elapsed } = await timedRejection(
+      fetchTransport(() => new Promise<Response>(() => undefined)),
+      "/never",
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 150, attempts: 2 });
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it("times out a body that never ends and ignores the signal, and cancels that body", async () => {
+    let cancelledWith: unknown;
+    const endless = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new TextEncoder().encode('{"status":')),
+      cancel: (reason) => {
+        cancelledWith = reason;
+      },
+    });
+    const fetchFn: typeof fetch = async () => new Response(endless, { status: 200 });
+    const { error } = await timedRejection(fetchTransport(fetchFn), "/never");
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 150, attempts: 2 });
+    expect((cancelledWith as DOMException).name).toBe("TimeoutError");
+  });
+
+  it("cancels the body of a response that arrives after the deadline", async () => {
+    let cancelled = false;
+    let answer: (response: Response) => void = () => undefined;
+    const late = new Promise<Response>((resolve) => {
+      answer = resolve;
+    });
+    const { error } = await timedRejection(
+      fetchTransport(() => late),
+      "/never",
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    answer(
+      new Response(
+        new ReadableStream({
+          cancel: () => {
+            cancelled = true;
+          },
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cancelled).toBe(true);
   });
 });

@@ -124,13 +124,18 @@ function findCode(error: unknown, depth = 0): string | undefined {
  * trusted as a bound only when no Content-Encoding is declared; otherwise the decoded bytes are
  * counted as they stream and the stream is cancelled as soon as the cap is passed. The BOM is kept:
  * the text is exactly what was received, which matters when a signature covers it. Stream failures
- * are rethrown as-is for {@link classifyFetchError} (with `responseStarted: true`).
+ * are rethrown as-is for {@link classifyFetchError} (with `responseStarted: true`). With a `deadline`,
+ * every read is raced against it and rejects with its TimeoutError reason when it passes, even if the
+ * stream never hears of the abort.
  */
 export async function readBodyCapped(
   response: Response,
   maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
   ctx: ErrorContext = {},
+  deadline?: Pick<AttemptDeadline, "expired">,
 ): Promise<string> {
+  const within = <T>(work: Promise<T>): Promise<T> =>
+    deadline === undefined ? work : Promise.race([work, deadline.expired]);
   const where: ErrorContext = { ...ctx, status: ctx.status ?? response.status };
   const tooLarge = (detail: string, body?: string) =>
     new UnexpectedResponseError({ ...where, reason: "too_large", detail, body });
@@ -144,13 +149,15 @@ export async function readBodyCapped(
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   if (identity && Number.isFinite(declared)) {
     // Within a declared length, which fetch holds the body to, one read is bounded and the cheapest.
-    return decoder.decode(await response.arrayBuffer());
+    return decoder.decode(await within(response.arrayBuffer()));
   }
   const reader = response.body.getReader();
+  // Past the deadline the stream is cancelled, so that a peer that stalls mid-body is let go.
+  deadline?.expired.catch((reason: unknown) => reader.cancel(reason).catch(() => undefined));
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await within(reader.read());
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
@@ -177,6 +184,12 @@ export function isIdentityEncoding(header: string | null | undefined): boolean {
 /**
  * The transport over a WHATWG `fetch` (the `fetch` option, and runtimes without node:http): POST the
  * exact body, `redirect: "manual"`, one deadline for the headers and the body, the body read capped.
+ *
+ * The deadline is enforced here, not only by handing fetch the signal: a fetch that drops the signal
+ * would otherwise hang the call. Node 20's fetch does exactly that when a wrapper rebuilds the request
+ * (`fetch(new Request(input, init))`, a common proxy/logging pattern): the rebuilt Request follows the
+ * signal through a weak reference, and once garbage-collected the abort never arrives
+ * (test/reliability/server-faults.test.ts hung on it under GC pressure).
  */
 export function fetchTransport(fetchFn: typeof fetch): Transport {
   return async (request, ctx) => {
@@ -184,7 +197,7 @@ export function fetchTransport(fetchFn: typeof fetch): Transport {
     const deadline = attemptDeadline(ctx.timeoutMs);
     let status: number | undefined;
     try {
-      const response = await fetchFn(request.url, {
+      const sent = fetchFn(request.url, {
         method: "POST",
         headers: request.headers,
         body: request.body,
@@ -192,8 +205,11 @@ export function fetchTransport(fetchFn: typeof fetch): Transport {
         // A payment API has no business redirecting a signed POST; a 3xx is reported, never followed.
         redirect: "manual",
       });
+      // A response that arrives after the deadline won is never read: release its connection.
+      deadline.signal.addEventListener("abort", () => void discardLate(sent), { once: true });
+      const response = await Promise.race([sent, deadline.expired]);
       status = response.status;
-      const text = await readBodyCapped(response, ctx.maxResponseBytes, { ...where, status });
+      const text = await readBodyCapped(response, ctx.maxResponseBytes, { ...where, status }, deadline);
       return { status, headers: response.headers, text };
     } catch (thrown) {
       throw classifyFetchError(thrown, {
@@ -209,22 +225,46 @@ export function fetchTransport(fetchFn: typeof fetch): Transport {
   };
 }
 
-/** One attempt's deadline: `signal` aborts with a TimeoutError after `timeoutMs`; `clear()` ends it. */
+/** Cancels the body of a response nobody will read (fetch may settle after the deadline, or never). */
+async function discardLate(sent: Promise<Response>): Promise<void> {
+  try {
+    const response = await sent;
+    if (!response.bodyUsed) await response.body?.cancel();
+  } catch {
+    // The attempt already failed with its TimeoutError; what fetch says afterwards changes nothing.
+  }
+}
+
+/**
+ * One attempt's deadline: `signal` aborts with a TimeoutError after `timeoutMs`, and `expired` rejects
+ * with the same reason at the same moment (to race against work that may ignore the signal); `clear()`
+ * ends it.
+ */
 export interface AttemptDeadline {
   readonly signal: AbortSignal;
+  /** Never resolves; rejects with the signal's reason when the deadline passes. */
+  readonly expired: Promise<never>;
   clear(): void;
 }
 
 /**
- * Starts one attempt's deadline. Pass the signal to fetch so it covers the headers and the body read
- * alike, and clear it once the attempt is over. A plain controller and timer, because
- * `AbortSignal.timeout()` makes a transferable signal that costs more per call than the signing.
+ * Starts one attempt's deadline. Pass the signal to fetch and race `expired` against every await, so
+ * it covers the headers and the body read alike, and clear it once the attempt is over. A plain
+ * controller and timer, because `AbortSignal.timeout()` makes a transferable signal that costs more
+ * per call than the signing.
  */
 export function attemptDeadline(timeoutMs: number): AttemptDeadline {
   const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-    timeoutMs,
-  );
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  let expire: (reason: unknown) => void = () => undefined;
+  const expired = new Promise<never>((_, reject) => {
+    expire = reject;
+  });
+  // Nobody may be racing it when it fires (the attempt already settled): not an unhandled rejection.
+  expired.catch(() => undefined);
+  const timer = setTimeout(() => {
+    const reason = new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    controller.abort(reason);
+    expire(reason);
+  }, timeoutMs);
+  return { signal: controller.signal, expired, clear: () => clearTimeout(timer) };
 }
