@@ -293,4 +293,36 @@ describe("attemptDeadline", () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(deadline.signal.aborted).toBe(false);
   });
+
+  it("rejects `expired` with the same TimeoutError the signal aborts with", async () => {
+    const deadline = attemptDeadline(20);
+    const reason = await deadline.expired.catch((error: unknown) => error);
+    expect((reason as DOMException).name).toBe("TimeoutError");
+    expect(deadline.signal.reason).toBe(reason);
+  });
+
+  it("ends early with the stop signal's reason, and no longer listens once cleared", async () => {
+    const stop = new AbortController();
+    const deadline = attemptDeadline(10_000, stop.signal);
+    const shutdown = new Error("sandbox stopping");
+    stop.abort(shutdown);
+    expect(deadline.signal.reason).toBe(shutdown);
+    await expect(deadline.expired).rejects.toBe(shutdown);
+    deadline.clear();
+
+    const later = new AbortController();
+    const cleared = attemptDeadline(10_000, later.signal);
+    cleared.clear();
+    later.abort(new Error("after the attempt"));
+    expect(cleared.signal.aborted).toBe(false);
+  });
+
+  it("starts already ended when the stop signal has already aborted", async () => {
+    const stop = new AbortController();
+    stop.abort(new Error("stopped before"));
+    const deadline = attemptDeadline(10_000, stop.signal);
+    expect(deadline.signal.aborted).toBe(true);
+    await expect(deadline.expired).rejects.toThrow("stopped before");
+    deadline.clear();
+  });
 });

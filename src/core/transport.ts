@@ -251,9 +251,11 @@ export interface AttemptDeadline {
  * Starts one attempt's deadline. Pass the signal to fetch and race `expired` against every await, so
  * it covers the headers and the body read alike, and clear it once the attempt is over. A plain
  * controller and timer, because `AbortSignal.timeout()` makes a transferable signal that costs more
- * per call than the signing.
+ * per call than the signing, and `AbortSignal.any()` on Node 20 stops propagating once the composed
+ * signal is garbage-collected. `stop`, when given, ends the attempt early with its own reason (a
+ * server shutting down); the link is removed by `clear()`.
  */
-export function attemptDeadline(timeoutMs: number): AttemptDeadline {
+export function attemptDeadline(timeoutMs: number, stop?: AbortSignal): AttemptDeadline {
   const controller = new AbortController();
   let expire: (reason: unknown) => void = () => undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -261,10 +263,24 @@ export function attemptDeadline(timeoutMs: number): AttemptDeadline {
   });
   // Nobody may be racing it when it fires (the attempt already settled): not an unhandled rejection.
   expired.catch(() => undefined);
-  const timer = setTimeout(() => {
-    const reason = new DOMException("The operation was aborted due to timeout", "TimeoutError");
+  const end = (reason: unknown) => {
     controller.abort(reason);
     expire(reason);
-  }, timeoutMs);
-  return { signal: controller.signal, expired, clear: () => clearTimeout(timer) };
+  };
+  const timer = setTimeout(
+    () => end(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    timeoutMs,
+  );
+  if (stop === undefined) return { signal: controller.signal, expired, clear: () => clearTimeout(timer) };
+  const onStop = () => end(stop.reason);
+  if (stop.aborted) onStop();
+  else stop.addEventListener("abort", onStop, { once: true });
+  return {
+    signal: controller.signal,
+    expired,
+    clear: () => {
+      clearTimeout(timer);
+      stop.removeEventListener("abort", onStop);
+    },
+  };
 }

@@ -1,5 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDaxPayClient } from "../daxpay/client.js";
 import { createGatePayClient } from "../gatepay/client.js";
@@ -180,6 +182,35 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
       { status: null, error: "ECONNREFUSED" },
       { status: null, error: "ECONNREFUSED" },
       { status: null, error: "ECONNREFUSED" },
+    ]);
+  });
+
+  it("times out each attempt at an endpoint that never answers, even with garbage collected meanwhile", async () => {
+    // Node 20's AbortSignal.any()/timeout() stop aborting once the composed signal is collected; the
+    // delivery used them and then waited for ever on a silent endpoint.
+    v8.setFlagsFromString("--expose-gc");
+    const collectGarbage = vm.runInNewContext("gc") as () => void;
+    const silent = createServer((request) => request.resume());
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(async () => {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    const sandbox = await sandboxWith({
+      notifyUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/silent`,
+      notifications: { retryDelaysMs: [5], timeoutMs: 100 },
+    });
+    cleanups.push(sandbox.stop);
+    const collector = setInterval(collectGarbage, 20);
+    cleanups.push(async () => clearInterval(collector));
+    sandbox.seed.daxpayOrder({ orderNo: "DAXSILENT" });
+    sandbox.setStatus("daxpayOrder", "DAXSILENT", "success");
+    await sandbox.notificationsSettled();
+    const [delivery] = sandbox.notifications();
+    expect(delivery?.state).toBe("failed");
+    expect(delivery?.attempts.map(({ status, error }) => ({ status, error }))).toStrictEqual([
+      { status: null, error: "timeout" },
+      { status: null, error: "timeout" },
     ]);
   });
 

@@ -4,6 +4,7 @@
 // means a duplicate, as with the real providers). Shapes and acknowledgements follow
 // docs/notifications.md. Only loopback URLs are allowed unless the caller says otherwise.
 
+import { attemptDeadline } from "../core/transport.js";
 import { signDaxPay } from "../daxpay/sign.js";
 import { GATEPAY_HEADER } from "../gatepay/codes.js";
 import { signGatePay } from "../gatepay/sign.js";
@@ -413,18 +414,26 @@ export class NotificationDelivery {
       let status: number | null = null;
       let text = "";
       let error: string | null = null;
+      // Raced as well as signalled: a merchant endpoint that never answers must not stall delivery,
+      // whatever fetch does with the signal (see attemptDeadline).
+      const deadline = attemptDeadline(this.#options.timeoutMs, this.#abort.signal);
       try {
-        const response = await fetch(record.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...outgoing.headersFor(at) },
-          body: record.body,
-          signal: AbortSignal.any([AbortSignal.timeout(this.#options.timeoutMs), this.#abort.signal]),
-          redirect: "manual",
-        });
+        const response = await Promise.race([
+          fetch(record.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...outgoing.headersFor(at) },
+            body: record.body,
+            signal: deadline.signal,
+            redirect: "manual",
+          }),
+          deadline.expired,
+        ]);
         status = response.status;
-        text = await response.text();
+        text = await Promise.race([response.text(), deadline.expired]);
       } catch (caught) {
         error = errorCode(caught);
+      } finally {
+        deadline.clear();
       }
       const acknowledged = status !== null && outgoing.acknowledged(status, text);
       record.attempts.push({ at, status, acknowledged, error });
