@@ -2,6 +2,10 @@
 // asynchronous messages (contracts/notifications.ts says why messages). Each message carries the
 // exact body and the signing headers (in metadata), made with the contract credentials and the fixed
 // clock; the test hands them to the real verifier, as a merchant's endpoint would.
+//
+// Each message is written as `pactFor("<api>")…expectsToReceive(`, the API a string literal and no
+// message added in a loop: contracts/integrity.ts counts those calls per API and refuses a message
+// pact holding more or fewer messages.
 import { PactV4, SpecificationVersion } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import type { ApiName } from "../scripts/lib/apis.js";

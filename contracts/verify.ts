@@ -1,7 +1,8 @@
 // npm run contracts:verify: both verifications of whatever is in contracts/pacts/, each reported in
 // full even when the other fails; exits non-zero when either finds a problem. First, the pacts must be
-// whole (contracts/integrity.ts): present, parseable, with every interaction the consumer tests
-// declare, and as committed; otherwise nothing is verified, since a partial pact would pass on less.
+// whole (contracts/integrity.ts): present, parseable, with every interaction and notification message
+// the consumer tests declare, and as committed; otherwise nothing is verified, since a partial pact
+// would pass on less.
 //   1. against the spec: contracts/verify-spec.ts (OpenAPI comparator on generated/openapi/<api>.json)
 //   2. against the provider: contracts/verify-provider.ts (Pact's Verifier on the local sandbox)
 // (verify-provider.ts sets PACT_DO_NOT_TRACK=true for Pact's native verifier.)
