@@ -1,8 +1,19 @@
 // Contract: the notifications each provider sends and payclients' verifiers accept, as Pact V4
-// asynchronous messages (contracts/notifications.ts says why messages). Each message carries the
-// exact body and the signing headers (in metadata), made with the contract credentials and the fixed
-// clock; the test hands them to the real verifier, as a merchant's endpoint would.
-import { PactV4, SpecificationVersion } from "@pact-foundation/pact";
+// asynchronous messages (contracts/notifications.ts says why messages). Each message carries a body
+// and the signing headers (in metadata), made with the contract credentials and the fixed clock; the
+// test hands them to the real verifier, as a merchant's endpoint would.
+//
+// What the provider decides afresh for every notification (times, the ids it generates, nonces,
+// signatures) is matched by its format, with the fixed-clock value as the example; what the provider
+// state decides (order ids, statuses, the merchant's ids) is pinned. contracts/verify-messages.ts
+// checks each message against the notification the sandbox really sends for its state. Amounts are
+// not pinned: the sandbox keeps none, so no provider the pacts are verified against sends one, and
+// nothing here reads them.
+//
+// Each message is written as `pactFor("<api>")…expectsToReceive(`, the API a string literal and no
+// message added in a loop: contracts/integrity.ts counts those calls per API and refuses a message
+// pact holding more or fewer messages.
+import { MatchersV3, PactV4, SpecificationVersion } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import type { ApiName } from "../scripts/lib/apis.js";
 import {
@@ -16,7 +27,15 @@ import {
 } from "../src/index.js";
 import { NOTIFICATIONS_CONSUMER } from "./notifications.js";
 import { PACTS_DIR } from "./pacts.js";
-import { NONCE, NOW_MS, NOW_S } from "./support/consumer.js";
+import {
+  FORMAT,
+  headerPattern,
+  jsonTextHolding,
+  matching,
+  NONCE,
+  NOW_MS,
+  NOW_S,
+} from "./support/consumer.js";
 import { DAXPAY, GATEPAY, PAYERMAX } from "./support/credentials.js";
 
 process.env.PACT_DO_NOT_TRACK = "true";
@@ -47,32 +66,46 @@ function rawBody(content: unknown): string {
   return JSON.stringify(content);
 }
 
-function gatepayHeaders(body: string): Record<string, string> {
+/** The text a body with matchers is sent as: its examples, serialised (what gets signed). */
+function exampleText(body: unknown): string {
+  return JSON.stringify(MatchersV3.reify(body));
+}
+
+/**
+ * GatePay's signing headers over `body` at the fixed clock and nonce (what the verifier is given), and
+ * the metadata pinning their formats (the spec's x-pattern): every delivery has its own.
+ */
+function gatepaySigned(api: "gatepay-payments" | "gatepay-otc", body: string) {
   const timestamp = String(NOW_MS);
-  return {
+  const headers = {
     "X-GatePay-Timestamp": timestamp,
     "X-GatePay-Nonce": NONCE,
     "X-GatePay-Signature": signGatePay({ secret: GATEPAY.secret, timestamp, nonce: NONCE, body }),
   };
+  const metadata = Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, matching(headerPattern(api, name), value)]),
+  );
+  return { headers, metadata };
 }
 
 const fixed = () => ({ now: () => NOW_MS, replayStore: createMemoryReplayStore({ now: () => NOW_MS }) });
 
 describe("GatePay notifications", () => {
   it("a prepay order close (PAY_CLOSE) verifies and arrives typed, data parsed", async () => {
+    const data = JSON.stringify({ merchantTradeNo: "M-1001", currency: "USDT", orderAmount: "1.2" });
     const body = sorted({
       bizType: "PAY",
       bizId: "56335302680001",
       bizStatus: "PAY_CLOSE",
       client_id: GATEPAY.clientId,
-      data: JSON.stringify({ merchantTradeNo: "M-1001", currency: "USDT", orderAmount: "1.2" }),
+      data: jsonTextHolding("merchantTradeNo", "M-1001", data),
     });
-    const headers = gatepayHeaders(JSON.stringify(body));
+    const { headers, metadata } = gatepaySigned("gatepay-payments", exampleText(body));
     await pactFor("gatepay-payments")
       .addAsynchronousInteraction()
-      .given("prepay order M-1001 was closed")
+      .given("prepay order M-1001 (prepayId 56335302680001) was closed")
       .expectsToReceive("a PAY_CLOSE notification for prepay order M-1001", (message) => {
-        message.withMetadata({ webhook: "payOrderNotification", ...headers }).withJSONContent(body);
+        message.withMetadata({ webhook: "payOrderNotification", ...metadata }).withJSONContent(body);
       })
       .executeTest(async (message) => {
         const notification = await verifyGatePayNotification(rawBody(message.contents.content), headers, {
@@ -88,24 +121,25 @@ describe("GatePay notifications", () => {
   });
 
   it("an OTC deposit outcome (RECHARGE_SUCCESS) verifies and arrives typed", async () => {
+    const data = JSON.stringify({
+      orderId: "71347515709194240",
+      type: "BUY",
+      fiatCurrency: "USD",
+      fiatAmount: "1000",
+    });
     const body = sorted({
       bizType: "OTC",
       bizId: "71347515709194240",
       bizStatus: "RECHARGE_SUCCESS",
       clientId: GATEPAY.clientId,
-      data: JSON.stringify({
-        orderId: "71347515709194240",
-        type: "BUY",
-        fiatCurrency: "USD",
-        fiatAmount: "1000",
-      }),
+      data: jsonTextHolding("orderId", "71347515709194240", data),
     });
-    const headers = gatepayHeaders(JSON.stringify(body));
+    const { headers, metadata } = gatepaySigned("gatepay-otc", exampleText(body));
     await pactFor("gatepay-otc")
       .addAsynchronousInteraction()
       .given("OTC recharge 71347515709194240 was paid")
       .expectsToReceive("a RECHARGE_SUCCESS notification for recharge 71347515709194240", (message) => {
-        message.withMetadata({ webhook: "otcOrderNotification", ...headers }).withJSONContent(body);
+        message.withMetadata({ webhook: "otcOrderNotification", ...metadata }).withJSONContent(body);
       })
       .executeTest(async (message) => {
         const notification = await verifyGatePayNotification(rawBody(message.contents.content), headers, {
@@ -127,13 +161,17 @@ describe("DaxPay notifications", () => {
       status: "cancel",
       refundStatus: "no_refund",
       allocation: false,
-      amount: 100,
       closeTime: NOW_S,
     };
-    const body = sorted({ ...fields, sign: signDaxPay(fields, DAXPAY.secret) });
+    const body = sorted({
+      ...fields,
+      resTime: MatchersV3.integer(NOW_S),
+      closeTime: MatchersV3.integer(NOW_S),
+      sign: matching(FORMAT.daxpaySign, signDaxPay(fields, DAXPAY.secret)),
+    });
     await pactFor("daxpay")
       .addAsynchronousInteraction()
-      .given("pay order 1753370980523384832 was cancelled")
+      .given("pay order 1753370980523384832 (bizOrderNo P0001) was cancelled")
       .expectsToReceive("a payment notice with status cancel for order 1753370980523384832", (message) => {
         message.withMetadata({ webhook: "payNotice" }).withJSONContent(body);
       })
@@ -155,29 +193,35 @@ describe("PayerMax notifications", () => {
       keyVersion: "1",
       appId: PAYERMAX.appId,
       merchantNo: PAYERMAX.merchantNo,
-      notifyTime: new Date(NOW_MS).toISOString(),
+      notifyTime: matching(FORMAT.payermaxNotifyTime, new Date(NOW_MS).toISOString()),
       notifyType,
       data,
     });
+  const at = (pattern: string) => matching(pattern, "2026-01-01T00:00:00 +0000");
+  /** The `sign` header over the body's example text, pinned by its format. */
+  const signed = (body: unknown) => {
+    const sign = signPayerMax(exampleText(body), PAYERMAX.platformPrivateKey);
+    return { sign, metadata: { sign: matching(headerPattern("payermax", "sign"), sign) } };
+  };
 
   it("the result of a cancel answered PENDING (CANCEL SUCCESS) verifies", async () => {
     const body = envelope("CANCEL", {
-      cancelNo: "20260101000000SB0000000000000000001",
+      cancelNo: matching(FORMAT.payermaxCancelNo, "20260101000000SB0000000000000000001"),
       requestId: "R-1001",
       outTradeNo: "O-1001",
       status: "SUCCESS",
-      createdTime: "2026-01-01T00:00:00 +0000",
-      succeededTime: "2026-01-01T00:00:00 +0000",
+      createdTime: at(FORMAT.payermaxTime),
+      succeededTime: at(FORMAT.payermaxTime),
       failedTime: null,
       errorCode: null,
       errorMsg: null,
     });
-    const sign = signPayerMax(JSON.stringify(body), PAYERMAX.platformPrivateKey);
+    const { sign, metadata } = signed(body);
     await pactFor("payermax")
       .addAsynchronousInteraction()
       .given("the cancel R-1001 of order O-1001 settled")
       .expectsToReceive("a CANCEL SUCCESS notification for cancel R-1001", (message) => {
-        message.withMetadata({ webhook: "cancelNotification", sign }).withJSONContent(body);
+        message.withMetadata({ webhook: "cancelNotification", ...metadata }).withJSONContent(body);
       })
       .executeTest(async (message) => {
         const notification = await verifyPayerMaxNotification(
@@ -198,17 +242,16 @@ describe("PayerMax notifications", () => {
   it("a payment result (PAYMENT SUCCESS) verifies", async () => {
     const body = envelope("PAYMENT", {
       outTradeNo: "O-1002",
-      tradeToken: "T-1002",
+      // PayerMax's own id, in a format it does not publish.
+      tradeToken: MatchersV3.string("T-1002"),
       status: "SUCCESS",
-      totalAmount: "10.00",
-      currency: "USD",
     });
-    const sign = signPayerMax(JSON.stringify(body), PAYERMAX.platformPrivateKey);
+    const { sign, metadata } = signed(body);
     await pactFor("payermax")
       .addAsynchronousInteraction()
       .given("order O-1002 was paid")
       .expectsToReceive("a PAYMENT SUCCESS notification for order O-1002", (message) => {
-        message.withMetadata({ webhook: "paymentNotification", sign }).withJSONContent(body);
+        message.withMetadata({ webhook: "paymentNotification", ...metadata }).withJSONContent(body);
       })
       .executeTest(async (message) => {
         const notification = await verifyPayerMaxNotification(

@@ -12,8 +12,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ApiName } from "../scripts/lib/apis.js";
 import { demandedSchemes, type SpecFinding, signingHeaders } from "./verify-spec.js";
 
-/** The Pact consumer name of the notification contracts. */
-export const NOTIFICATIONS_CONSUMER = "payclients-notifications";
+export { NOTIFICATIONS_CONSUMER } from "./pacts.js";
 
 type JsonObject = Record<string, unknown>;
 

@@ -7,6 +7,13 @@ import { API_NAMES, type ApiName, bundledSpecPath } from "../scripts/lib/apis.js
 /** The Pact consumer name of every contract. */
 export const CONSUMER = "payclients";
 
+/**
+ * The Pact consumer name of the notification (message) contracts, `payclients-notifications-<api>.json`
+ * (contracts/notifications.ts). Here rather than there so that the integrity check, which runs before
+ * anything is verified, does not load the spec verification.
+ */
+export const NOTIFICATIONS_CONSUMER = "payclients-notifications";
+
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, "..");
 

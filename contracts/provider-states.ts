@@ -6,7 +6,15 @@
 // with the merchant (a different secret, a clock that runs ahead, a parameter it finds malformed):
 // those set a switch in the ProviderWorld that the sandbox clock or the request filter
 // (verify-provider.ts) reads. Every interaction starts from an empty sandbox and cleared switches.
+//
+// The notification (message) pacts name states too, events that happened ("prepay order M-1001 was
+// closed"): MESSAGE_STATES says how the message verification (verify-messages.ts) brings each about,
+// through the provider's API as the merchant would, or out of band as the customer would, so that the
+// sandbox sends the notification the message describes.
 import type { ApiName } from "../scripts/lib/apis.js";
+import { createDaxPayClient } from "../src/daxpay/client.js";
+import { createGatePayClient } from "../src/gatepay/client.js";
+import { createPayerMaxClient } from "../src/payermax/client.js";
 import type { Sandbox } from "../src/sandbox/index.js";
 import { payermaxEnvelope, payermaxPost } from "../src/sandbox/test-support.js";
 
@@ -205,14 +213,117 @@ export const PROVIDER_STATES: Record<ApiName, ProviderState[]> = {
   payermax: PAYERMAX_STATES,
 };
 
+function findState<S extends { readonly pattern: RegExp }>(
+  states: readonly S[],
+  sentence: string,
+): { state: S; ids: string[] } | undefined {
+  const found = states.flatMap((state) => {
+    const match = state.pattern.exec(sentence);
+    // An optional part the sentence leaves out is captured as "".
+    return match === null ? [] : [{ state, ids: match.slice(1).map((id) => id ?? "") }];
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
 /** The state a sentence names, with its captured ids; undefined when no pattern (or more than one) matches. */
 export function findProviderState(
   api: ApiName,
   sentence: string,
 ): { state: ProviderState; ids: string[] } | undefined {
-  const found = PROVIDER_STATES[api].flatMap((state) => {
-    const match = state.pattern.exec(sentence);
-    return match === null ? [] : [{ state, ids: match.slice(1).map((id) => id ?? "") }];
-  });
-  return found.length === 1 ? found[0] : undefined;
+  return findState(PROVIDER_STATES[api], sentence);
+}
+
+/**
+ * A state a notification pact names: an event. `bringAbout` seeds the order and makes the change, on a
+ * sandbox that was reset and sends its notifications to the merchant's endpoint; it resolves once the
+ * change is made (the sandbox may still be delivering). Throws when the sandbox refuses the change.
+ */
+export interface MessageState {
+  readonly pattern: RegExp;
+  bringAbout(sandbox: Sandbox, ids: string[]): Promise<void>;
+}
+
+const NO_RETRIES = { retry: { retries: 0 } } as const;
+
+/** Every state the notification pacts may name, per API. */
+export const MESSAGE_STATES: Record<ApiName, MessageState[]> = {
+  "gatepay-payments": [
+    {
+      pattern: /^prepay order (\S+)(?: \(prepayId (\S+)\))? was closed$/,
+      bringAbout: async (sandbox, ids) => {
+        const merchantTradeNo = arg(ids, 0);
+        const prepayId = arg(ids, 1);
+        sandbox.seed.gatepayPrepayOrder({
+          merchantTradeNo,
+          status: "PENDING",
+          ...(prepayId === "" ? {} : { prepayId }),
+        });
+        const gatepay = createGatePayClient({
+          ...sandbox.credentials.gatepay,
+          baseUrl: sandbox.url,
+          ...NO_RETRIES,
+        });
+        await gatepay.closeOrder({ merchantTradeNo });
+      },
+    },
+  ],
+  "gatepay-otc": [
+    {
+      pattern: /^OTC recharge (\S+) was paid$/,
+      bringAbout: async (sandbox, ids) => {
+        sandbox.seed.gatepayRecharge({ orderId: arg(ids, 0), status: "PENDING" });
+        sandbox.setStatus("gatepayRecharge", arg(ids, 0), "PAID");
+      },
+    },
+  ],
+  daxpay: [
+    {
+      pattern: /^pay order (\S+)(?: \(bizOrderNo (\S+)\))? was cancelled$/,
+      bringAbout: async (sandbox, ids) => {
+        const orderNo = arg(ids, 0);
+        const bizOrderNo = arg(ids, 1);
+        sandbox.seed.daxpayOrder({
+          orderNo,
+          status: "progress",
+          ...(bizOrderNo === "" ? {} : { bizOrderNo }),
+        });
+        const daxpay = createDaxPayClient({
+          ...sandbox.credentials.daxpay,
+          baseUrl: sandbox.url,
+          ...NO_RETRIES,
+        });
+        await daxpay.cancel({ orderNo });
+      },
+    },
+  ],
+  payermax: [
+    {
+      pattern: /^the cancel (\S+) of order (\S+) settled$/,
+      bringAbout: async (sandbox, ids) => {
+        sandbox.seed.payermaxOrder({ outTradeNo: arg(ids, 1), status: "AUTHORIZED" });
+        const payermax = createPayerMaxClient({
+          ...sandbox.credentials.payermax,
+          baseUrl: sandbox.url,
+          ...NO_RETRIES,
+        });
+        // Answered PENDING; the CANCEL notification follows once the sandbox settles it.
+        await payermax.cancel({ requestId: arg(ids, 0), outTradeNo: arg(ids, 1) });
+      },
+    },
+    {
+      pattern: /^order (\S+) was paid$/,
+      bringAbout: async (sandbox, ids) => {
+        sandbox.seed.payermaxOrder({ outTradeNo: arg(ids, 0), status: "AUTHORIZED" });
+        sandbox.setStatus("payermaxOrder", arg(ids, 0), "CAPTURED");
+      },
+    },
+  ],
+};
+
+/** The event a notification pact's state names, with its captured ids; undefined when no pattern (or more than one) matches. */
+export function findMessageState(
+  api: ApiName,
+  sentence: string,
+): { state: MessageState; ids: string[] } | undefined {
+  return findState(MESSAGE_STATES[api], sentence);
 }

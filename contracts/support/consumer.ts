@@ -136,6 +136,9 @@ export const FORMAT = {
   payermaxSign: "^[A-Za-z0-9+/]{342}==$",
   /** PayerMax's response times, as its page writes them: `2023-08-06T23:50:59 +0000`. */
   payermaxTime: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$",
+  /** PayerMax's notifyTime, `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` as its spec says: `2024-11-06T11:58:13.000+08:00`, `…Z`. */
+  payermaxNotifyTime:
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}(Z|[+-][0-9]{2}:[0-9]{2})$",
   /** PayerMax's cancelNo: 14-digit time, two letters, 19 digits (`20230806235954ED7856775040587834005`). */
   payermaxCancelNo: "^[0-9]{14}[A-Z]{2}[0-9]{19}$",
   /** GatePay OTC order ids: int64 as decimal text (`71347515709194240`). */
@@ -150,6 +153,20 @@ export function matching(pattern: string, example: string): MatchersV3.Matcher<s
     throw new Error(`example ${JSON.stringify(example)} does not match its own format ${pattern}`);
   }
   return MatchersV3.regex(pattern, example);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
+}
+
+/**
+ * A JSON object carried as text (GatePay's `data`) that holds `field` with exactly this string value,
+ * whatever else it holds and in whatever order. Pact cannot match inside a string, so this is a regex
+ * over the text; the example is the text the consumer sees.
+ */
+export function jsonTextHolding(field: string, value: string, example: string): MatchersV3.Matcher<string> {
+  const pair = `${escapeRegex(JSON.stringify(field))}\\s*:\\s*${escapeRegex(JSON.stringify(value))}`;
+  return matching(`^\\{(.*,)?\\s*${pair}\\s*[,}].*$`, example);
 }
 
 /** Sorts object keys at every level: the Pact mock server answers JSON bodies with sorted keys. */

@@ -43,6 +43,16 @@ describe("stageSummary", () => {
     expect(stageSummary({ script: "lint", vitest: false }, "x".repeat(200))).toBe(`${"x".repeat(107)}...`);
   });
 
+  it("gives contracts:verify's closing line whole: three steps, each passed or FAILED, times under 10 s", () => {
+    const verify = STAGES.find((stage) => stage.script === "contracts:verify");
+    const line =
+      "contracts:verify: against the spec FAILED (0.4 s), against the sandbox FAILED (1.3 s), messages FAILED (0.1 s)";
+    expect(line).toHaveLength(110);
+    expect(
+      verify && stageSummary(verify, `verify-messages: ✓ payclients-notifications-daxpay.json\n${line}\n`),
+    ).toBe(line);
+  });
+
   it("gives the lines a stage names, joined, when it has no closing line of its own", () => {
     const lint = STAGES.find((stage) => stage.script === "lint");
     const output =
