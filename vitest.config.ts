@@ -22,7 +22,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "test/**/*.test.ts", "scripts/redocly/**/*.test.ts"],
+          include: [
+            "src/**/*.test.ts",
+            "test/**/*.test.ts",
+            "scripts/redocly/**/*.test.ts",
+            "scripts/lib/**/*.test.ts",
+          ],
           exclude: [...INTEGRATION, "**/node_modules/**"],
           environment: "node",
         },
