@@ -1,6 +1,6 @@
 // Fixtures for the notification handler's tests (not exported from any entry point): one signed
 // notification per provider, made with test material, and a handler that accepts all three at NOW.
-import { createMemoryReplayStore } from "./core/replay.js";
+import { createMemoryReplayStore, type ReplayStore } from "./core/replay.js";
 import { signDaxPay } from "./daxpay/sign.js";
 import { signGatePay } from "./gatepay/sign.js";
 import { createNotificationHandler, type NotificationEvent } from "./notifications.js";
@@ -67,8 +67,11 @@ export function daxpayRequest(): Request {
 }
 
 /** A handler for all three providers at NOW, each with a fresh replay store. */
-export function handlerWith(onNotification: (event: NotificationEvent) => void | Promise<void>) {
-  const common = { now: () => NOW, replayStore: createMemoryReplayStore({ now: () => NOW }) };
+export function handlerWith(
+  onNotification: (event: NotificationEvent) => void | Promise<void>,
+  replayStore: ReplayStore = createMemoryReplayStore({ now: () => NOW }),
+) {
+  const common = { now: () => NOW, replayStore };
   return createNotificationHandler({
     gatepay: { secret: GATEPAY_SECRET, ...common },
     payermax: { platformPublicKey: TEST_PUBLIC_KEY_PEM, ...common },

@@ -6,15 +6,18 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
-  PayClientError,
   type Provider,
   SignatureError,
   type SignatureFailureReason,
+  UnexpectedResponseError,
   ValidationError,
 } from "./core/errors.js";
-import type { CheckedNotification } from "./core/notification.js";
+import type { CheckedNotification, NotificationCheckOptions } from "./core/notification.js";
+import { createMemoryReplayStore, ExpiringKeys, type ReplayStore } from "./core/replay.js";
+import { rejectUnknownKeys, withValidationContext } from "./core/validate.js";
 import {
   checkDaxPayNotification,
+  checkDaxPayNotificationOptions,
   DAXPAY_NOTIFICATION_ACKNOWLEDGEMENT,
   type DaxPayNotificationOptions,
   type DaxPayPayNotice,
@@ -22,6 +25,7 @@ import {
 import { GATEPAY_HEADER } from "./gatepay/codes.js";
 import {
   checkGatePayNotification,
+  checkGatePayNotificationOptions,
   GATEPAY_NOTIFICATION_ACKNOWLEDGEMENT,
   type GatePayNotification,
   type GatePayNotificationOptions,
@@ -29,6 +33,7 @@ import {
 import { PAYERMAX_SIGN_HEADER } from "./payermax/codes.js";
 import {
   checkPayerMaxNotification,
+  checkPayerMaxNotificationOptions,
   PAYERMAX_NOTIFICATION_ACKNOWLEDGEMENT,
   type PayerMaxNotification,
   type PayerMaxNotificationOptions,
@@ -112,38 +117,89 @@ async function readText(request: Request, limit: number): Promise<string | "too-
   }
 }
 
+/** The replay key a verifier recorded (or found) in the store, and until when it counts. */
+interface ReplayRecord {
+  readonly key: string;
+  readonly expiresAtMs: number;
+}
+
+/**
+ * `store`, noting the key the verifier asks it about: the handler needs it to tell a duplicate of a
+ * notification it has finished processing from one still being processed, and the verifiers never
+ * hand a signature out.
+ */
+function noting(store: ReplayStore): { store: ReplayStore; record(): ReplayRecord | undefined } {
+  let record: ReplayRecord | undefined;
+  return {
+    store: {
+      seen(key, expiresAtMs) {
+        record = { key, expiresAtMs };
+        return store.seen(key, expiresAtMs);
+      },
+      forget: (key) => store.forget(key),
+    },
+    record: () => record,
+  };
+}
+
 async function check(
   provider: Provider,
   text: string,
   request: Request,
   options: NotificationHandlerOptions,
+  replayStore: ReplayStore,
 ): Promise<{ event: NotificationEvent; release: () => Promise<void> }> {
   switch (provider) {
     case "gatepay": {
-      const { notification, release } = await checkGatePayNotification(
-        text,
-        request.headers,
-        options.gatepay as GatePayNotificationOptions,
-      );
+      const { notification, release } = await checkGatePayNotification(text, request.headers, {
+        ...(options.gatepay as GatePayNotificationOptions),
+        replayStore,
+      });
       return { event: { provider, notification }, release };
     }
     case "payermax": {
       const { notification, release }: CheckedNotification<PayerMaxNotification> =
-        await checkPayerMaxNotification(
-          text,
-          request.headers,
-          options.payermax as PayerMaxNotificationOptions,
-        );
+        await checkPayerMaxNotification(text, request.headers, {
+          ...(options.payermax as PayerMaxNotificationOptions),
+          replayStore,
+        });
       return { event: { provider, notification }, release };
     }
     case "daxpay": {
-      const { notification, release } = await checkDaxPayNotification(
-        text,
-        options.daxpay as DaxPayNotificationOptions,
-      );
+      const { notification, release } = await checkDaxPayNotification(text, {
+        ...(options.daxpay as DaxPayNotificationOptions),
+        replayStore,
+      });
       return { event: { provider, notification }, release };
     }
   }
+}
+
+const HANDLER_KEYS = ["gatepay", "payermax", "daxpay", "onNotification", "maxBodyBytes"] as const;
+
+/**
+ * Checks every option at creation, so that a misconfigured endpoint (an empty secret from a missing
+ * environment variable, a key that does not parse, a misspelt provider) fails at start-up instead of
+ * refusing every real notification later. Returns the body limit.
+ */
+function checkHandlerOptions(options: NotificationHandlerOptions): number {
+  const record = options as unknown as Record<string, unknown>;
+  withValidationContext({ operation: "createNotificationHandler" }, () =>
+    rejectUnknownKeys(record, HANDLER_KEYS, ""),
+  );
+  if (options.gatepay !== undefined) checkGatePayNotificationOptions(options.gatepay, "gatepay");
+  if (options.payermax !== undefined) checkPayerMaxNotificationOptions(options.payermax, "payermax");
+  if (options.daxpay !== undefined) checkDaxPayNotificationOptions(options.daxpay, "daxpay");
+  const limit = record.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new ValidationError({
+      operation: "createNotificationHandler",
+      field: "maxBodyBytes",
+      rule: "range:1..",
+      reason: "must be a positive integer number of bytes",
+    });
+  }
+  return limit;
 }
 
 /**
@@ -154,8 +210,14 @@ async function check(
  * notification is verified over the raw body (401 missing/invalid/stale signature, 409 replay, 400
  * wrong shape); then `onNotification` runs. When it resolves the answer is HTTP 200 with the
  * provider's exact acknowledgement; when it throws the answer is 500 without it, the replay key is
- * forgotten, and the provider retries. Answers never contain a secret, a signature or the body.
- * Throws a ValidationError at creation when no provider is configured or `onNotification` is missing.
+ * forgotten, and the provider retries. A duplicate of a notification this handler has processed (the
+ * providers deliver at least once) is acknowledged again without calling `onNotification`; one that
+ * arrives while the first is still being processed, or that another process handled, is refused
+ * with 409 and retried by the provider. Without `replayStore` the handler remembers in its own
+ * memory. Answers never contain a secret, a signature or the body.
+ * Throws a ValidationError at creation naming the field when no provider is configured,
+ * `onNotification` is missing, an option key is unknown (`gatePay`), a secret is empty, a key does
+ * not parse, or `signType`, `toleranceMs`, `now`, `replayStore` or `maxBodyBytes` is malformed.
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NotificationHandler {
   const providers = configured(options ?? ({} as NotificationHandlerOptions));
@@ -175,7 +237,27 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
       reason: "must be a function",
     });
   }
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limit = checkHandlerOptions(options);
+  // Without a replayStore of the app's, this handler remembers in its own memory (not shared with
+  // the verify* functions' default, nor with other handlers), on the provider's clock.
+  const ownStores = new Map<Provider, ReplayStore>();
+  const storeOf = (provider: Provider): ReplayStore => {
+    const { replayStore, now } = options[provider] as NotificationCheckOptions;
+    if (replayStore !== undefined) return replayStore;
+    let own = ownStores.get(provider);
+    if (own === undefined) {
+      own = createMemoryReplayStore(now === undefined ? {} : { now });
+      ownStores.set(provider, own);
+    }
+    return own;
+  };
+  // Keys of notifications whose onNotification resolved here, until their window ends.
+  const processed = new ExpiringKeys();
+  const nowOf = (provider: Provider) => ((options[provider] as NotificationCheckOptions).now ?? Date.now)();
+  const acknowledgement = (provider: Provider) => {
+    const { body, contentType } = ACKNOWLEDGEMENTS[provider];
+    return new Response(body, { status: 200, headers: { "content-type": contentType } });
+  };
   return async (request) => {
     if (request.method !== "POST") {
       const answer = refusal(405, "method_not_allowed");
@@ -188,13 +270,27 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
     if (text === "too-large") return refusal(413, "body_too_large");
     if (text === "not-utf8") return refusal(400, "body_not_utf8");
     let checked: Awaited<ReturnType<typeof check>>;
+    const replay = noting(storeOf(provider));
     try {
-      checked = await check(provider, text, request, options);
+      checked = await check(provider, text, request, options, replay.store);
     } catch (error) {
-      if (error instanceof SignatureError)
+      if (error instanceof SignatureError) {
+        // A duplicate of a notification processed here (a retry whose acknowledgement was lost, or the
+        // provider's at-least-once delivery): acknowledged, so the provider stops retrying, and not
+        // processed again. One still being processed, or processed elsewhere, is refused and retried.
+        const record = replay.record();
+        if (
+          error.reason === "replayed" &&
+          record !== undefined &&
+          processed.has(record.key, nowOf(provider))
+        ) {
+          return acknowledgement(provider);
+        }
         return refusal(STATUS_BY_REASON[error.reason], `signature_${error.reason}`);
-      if (error instanceof PayClientError) return refusal(400, "wrong_shape");
-      // A configuration fault (an unusable key): not the provider's doing, so a retry may succeed later.
+      }
+      if (error instanceof UnexpectedResponseError) return refusal(400, "wrong_shape");
+      // A configuration fault (a runtime whose crypto cannot use the key): not the provider's doing,
+      // so the provider's retry may succeed once it is fixed.
       return refusal(500, "configuration_error");
     }
     try {
@@ -203,8 +299,9 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
       await checked.release().catch(() => {});
       return refusal(500, "processing_failed");
     }
-    const { body, contentType } = ACKNOWLEDGEMENTS[provider];
-    return new Response(body, { status: 200, headers: { "content-type": contentType } });
+    const record = replay.record();
+    if (record !== undefined) processed.remember(record.key, record.expiresAtMs, nowOf(provider));
+    return acknowledgement(provider);
   };
 }
 

@@ -8,6 +8,7 @@ import { checkSignedTime } from "./freshness.js";
 import { parseExactText } from "./json.js";
 import { createMemoryReplayStore, type ReplayStore } from "./replay.js";
 import { assertResponseSchema, type SchemaCheck } from "./schema.js";
+import { ensurePlainObject, kindOf, rejectUnknownKeys, withValidationContext } from "./validate.js";
 
 /** Request headers as any server hands them over: a Fetch `Headers`, a plain object, or Node's IncomingHttpHeaders. */
 export type NotificationHeaders =
@@ -198,6 +199,68 @@ export function parseEmbeddedJson(
       detail: `${path} ${issue?.message ?? issue?.keyword ?? "does not match its schema"}`,
       provider,
       operation,
+    });
+  }
+  return value;
+}
+
+/** The option keys every verifier takes besides its key material. */
+const COMMON_NOTIFICATION_KEYS = ["toleranceMs", "now", "replayStore"] as const;
+
+/**
+ * Checks what every verifier's options share, before any notification is read: a plain object with
+ * no key but `ownKeys` and the common ones, `toleranceMs` a finite number ≥ 0, `now` a function,
+ * `replayStore` an object with `seen` and `forget` functions. Fields are named under `path`
+ * (`gatepay.toleranceMs` in createNotificationHandler, `toleranceMs` for a verify function), so a
+ * misconfigured endpoint fails at start-up, not at its first notification. Throws ValidationError.
+ */
+export function checkNotificationOptions(
+  options: unknown,
+  provider: Provider,
+  path: string,
+  ownKeys: readonly string[],
+): Record<string, unknown> {
+  return withValidationContext({ provider, operation: "notification" }, () => {
+    const field = (name: string) => (path === "" ? name : `${path}.${name}`);
+    const record = ensurePlainObject(options, path === "" ? "options" : path);
+    rejectUnknownKeys(record, [...ownKeys, ...COMMON_NOTIFICATION_KEYS], path);
+    const { toleranceMs, now, replayStore } = record;
+    if (
+      toleranceMs !== undefined &&
+      (typeof toleranceMs !== "number" || !Number.isFinite(toleranceMs) || toleranceMs < 0)
+    ) {
+      throw new ValidationError({
+        field: field("toleranceMs"),
+        rule: "range:0..",
+        reason: `must be a finite, non-negative number of milliseconds (got ${kindOf(toleranceMs)})`,
+      });
+    }
+    if (now !== undefined && typeof now !== "function") {
+      throw new ValidationError({ field: field("now"), rule: "function", reason: "must be a function" });
+    }
+    if (replayStore !== undefined) {
+      const store = replayStore as Partial<ReplayStore> | null;
+      if (typeof store?.seen !== "function" || typeof store.forget !== "function") {
+        throw new ValidationError({
+          field: field("replayStore"),
+          rule: "ReplayStore",
+          reason: "must have seen(key, expiresAtMs) and forget(key) methods",
+        });
+      }
+    }
+    return record;
+  });
+}
+
+/** Asserts a non-empty string secret, named under `path`; ValidationError otherwise. */
+export function requireNotificationSecret(value: unknown, provider: Provider, path: string): string {
+  if (typeof value !== "string" || value === "") {
+    throw new ValidationError({
+      provider,
+      operation: "notification",
+      field: path === "" ? "secret" : `${path}.secret`,
+      rule: "required",
+      reason: `must be a non-empty string (got ${value === "" ? "an empty string" : kindOf(value)})`,
     });
   }
   return value;

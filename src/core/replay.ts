@@ -57,6 +57,12 @@ export class ExpiringKeys {
     return true;
   }
 
+  /** True when `key` is recorded and not yet expired at `nowMs`. */
+  has(key: string, nowMs: number): boolean {
+    const expiresAt = this.#keys.get(key);
+    return expiresAt !== undefined && expiresAt > nowMs;
+  }
+
   /** Drops `key`. */
   forget(key: string): void {
     this.#keys.delete(key);

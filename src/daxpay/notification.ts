@@ -9,10 +9,12 @@ import {
   assertFresh,
   assertNotificationShape,
   type CheckedNotification,
+  checkNotificationOptions,
   defaultReplayStore,
   type NotificationCheckOptions,
   parseNotificationJson,
   rememberOnce,
+  requireNotificationSecret,
   toleranceOf,
 } from "../core/notification.js";
 import { type DaxPaySignType, verifyDaxPaySignature } from "./sign.js";
@@ -46,30 +48,33 @@ export interface DaxPayNotificationOptions extends NotificationCheckOptions {
 const replayStore = defaultReplayStore();
 const OPERATION = "payNotice";
 
+/**
+ * Checks {@link DaxPayNotificationOptions} before any notification is read: `secret` a non-empty
+ * string, `signType` HMAC_SHA256 or MD5, the shared options well-formed, no unknown key; fields named
+ * under `path` ("daxpay" in createNotificationHandler). Throws ValidationError.
+ */
+export function checkDaxPayNotificationOptions(options: unknown, path = ""): void {
+  const record = checkNotificationOptions(options, "daxpay", path, ["secret", "signType"]);
+  requireNotificationSecret(record.secret, "daxpay", path);
+  const { signType } = record;
+  if (signType !== undefined && signType !== "HMAC_SHA256" && signType !== "MD5") {
+    throw new ValidationError({
+      provider: "daxpay",
+      operation: "notification",
+      field: path === "" ? "signType" : `${path}.signType`,
+      rule: "enum:HMAC_SHA256|MD5",
+      reason: "must be HMAC_SHA256 or MD5",
+    });
+  }
+}
+
 /** The verifier behind {@link verifyDaxPayNotification}, also handing back how to forget its replay key. */
 export async function checkDaxPayNotification(
   rawBody: string,
   options: DaxPayNotificationOptions,
 ): Promise<CheckedNotification<DaxPayPayNotice>> {
-  if (typeof options?.secret !== "string" || options.secret === "") {
-    throw new ValidationError({
-      provider: "daxpay",
-      operation: "notification",
-      field: "secret",
-      rule: "required",
-      reason: "must be a non-empty string",
-    });
-  }
+  checkDaxPayNotificationOptions(options);
   const signType = options.signType ?? "HMAC_SHA256";
-  if (signType !== "HMAC_SHA256" && signType !== "MD5") {
-    throw new ValidationError({
-      provider: "daxpay",
-      operation: "notification",
-      field: "signType",
-      rule: "enum:HMAC_SHA256|MD5",
-      reason: "must be HMAC_SHA256 or MD5",
-    });
-  }
   const tolerance = toleranceOf(options.toleranceMs, DAXPAY_NOTIFICATION_TOLERANCE_MS);
   const body = parseNotificationJson(rawBody, "daxpay", OPERATION);
   if (typeof body.sign !== "string" || body.sign === "") {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SignatureError, UnexpectedResponseError } from "../core/errors.js";
+import { SignatureError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import { createMemoryReplayStore } from "../core/replay.js";
 import { rejectionOf } from "../core/test-support.js";
 import { GATEPAY_NOTIFICATION_TOLERANCE_MS, verifyGatePayNotification } from "./notification.js";
@@ -159,6 +159,18 @@ describe("verifyGatePayNotification", () => {
       message:
         "[gatepay notification] response does not match the expected schema: /data must have required property 'merchantTradeNo'",
     });
+  });
+
+  it("refuses options it does not know, or an empty secret, before reading the notification", async () => {
+    for (const [bad, field, rule] of [
+      [{ ...options(), tolerance: 60_000 }, "tolerance", "unknown"],
+      [{ ...options(), secret: "" }, "secret", "required"],
+      [{ ...options(), toleranceMs: Number.NaN }, "toleranceMs", "range:0.."],
+    ] as const) {
+      const error = await rejectionOf(verifyGatePayNotification(BODY, headersFor(BODY), bad as never));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ provider: "gatepay", operation: "notification", field, rule });
+    }
   });
 
   it("puts no secret, signature or body in the error or its JSON", async () => {

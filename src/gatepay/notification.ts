@@ -12,11 +12,12 @@ import {
   validatePayOrderNotificationData,
   validatePayOrderNotificationRequest,
 } from "../../generated/gatepay-payments.validators.js";
-import { SignatureError, ValidationError } from "../core/errors.js";
+import { SignatureError } from "../core/errors.js";
 import {
   assertFresh,
   assertNotificationShape,
   type CheckedNotification,
+  checkNotificationOptions,
   defaultReplayStore,
   headerValue,
   type NotificationCheckOptions,
@@ -24,6 +25,7 @@ import {
   parseEmbeddedJson,
   parseNotificationJson,
   rememberOnce,
+  requireNotificationSecret,
   requireRawBody,
   toleranceOf,
 } from "../core/notification.js";
@@ -163,21 +165,23 @@ function typed(body: Record<string, unknown>): GatePayNotification {
   }
 }
 
+/**
+ * Checks {@link GatePayNotificationOptions} before any notification is read: `secret` a non-empty
+ * string, the shared options well-formed, no unknown key; fields named under `path` ("gatepay" in
+ * createNotificationHandler). Throws ValidationError.
+ */
+export function checkGatePayNotificationOptions(options: unknown, path = ""): void {
+  const record = checkNotificationOptions(options, "gatepay", path, ["secret"]);
+  requireNotificationSecret(record.secret, "gatepay", path);
+}
+
 /** The verifier behind {@link verifyGatePayNotification}, also handing back how to forget its replay key. */
 export async function checkGatePayNotification(
   rawBody: string,
   headers: NotificationHeaders,
   options: GatePayNotificationOptions,
 ): Promise<CheckedNotification<GatePayNotification>> {
-  if (typeof options?.secret !== "string" || options.secret === "") {
-    throw new ValidationError({
-      provider: "gatepay",
-      operation: "notification",
-      field: "secret",
-      rule: "required",
-      reason: "must be a non-empty string",
-    });
-  }
+  checkGatePayNotificationOptions(options);
   const tolerance = toleranceOf(options.toleranceMs, GATEPAY_NOTIFICATION_TOLERANCE_MS);
   const timestamp = headerValue(headers, GATEPAY_HEADER.timestamp, "gatepay");
   const nonce = headerValue(headers, GATEPAY_HEADER.nonce, "gatepay");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SignatureError } from "../core/errors.js";
+import { SignatureError, ValidationError } from "../core/errors.js";
 import { createMemoryReplayStore } from "../core/replay.js";
 import { rejectionOf } from "../core/test-support.js";
 import { PAYERMAX_NOTIFICATION_TOLERANCE_MS, verifyPayerMaxNotification } from "./notification.js";
@@ -134,8 +134,14 @@ describe("verifyPayerMaxNotification", () => {
     const error = await rejectionOf(
       verifyPayerMaxNotification(CANCEL, { sign: "x" }, { ...options(), platformPublicKey: "nope" }),
     );
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^PayerMax public key could not be parsed/);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      provider: "payermax",
+      operation: "notification",
+      field: "platformPublicKey",
+      rule: "key",
+    });
+    expect((error as Error).message).toContain("PayerMax public key could not be parsed");
   });
 
   it("puts no signature or body in the error", async () => {

@@ -8,11 +8,12 @@ import {
   validateCancelNotificationRequest,
   validatePaymentNotificationRequest,
 } from "../../generated/payermax.validators.js";
-import { SignatureError, UnexpectedResponseError } from "../core/errors.js";
+import { SignatureError, UnexpectedResponseError, ValidationError } from "../core/errors.js";
 import {
   assertFresh,
   assertNotificationShape,
   type CheckedNotification,
+  checkNotificationOptions,
   defaultReplayStore,
   headerValue,
   type NotificationCheckOptions,
@@ -123,14 +124,48 @@ function typed(body: Record<string, unknown>): PayerMaxNotification {
   }
 }
 
+/**
+ * Checks {@link PayerMaxNotificationOptions} before any notification is read and returns the parsed
+ * key: `platformPublicKey` PayerMax's RSA public key (PEM, bare Base64 SPKI DER or a KeyObject), the
+ * shared options well-formed, no unknown key; fields named under `path` ("payermax" in
+ * createNotificationHandler). Throws ValidationError (rule "required" or "key").
+ */
+export function checkPayerMaxNotificationOptions(options: unknown, path = ""): KeyObject {
+  const record = checkNotificationOptions(options, "payermax", path, ["platformPublicKey"]);
+  const field = path === "" ? "platformPublicKey" : `${path}.platformPublicKey`;
+  const key = record.platformPublicKey;
+  if (key === undefined || key === null || key === "") {
+    throw new ValidationError({
+      provider: "payermax",
+      operation: "notification",
+      field,
+      rule: "required",
+      reason: "is required: PayerMax's RSA public key",
+    });
+  }
+  try {
+    return parsePayerMaxPublicKey(key as string | KeyObject);
+  } catch (error) {
+    // The parser's messages name the expected format and the crypto error code, never the key.
+    const reason = error instanceof Error ? error.message : "could not be parsed";
+    throw new ValidationError({
+      provider: "payermax",
+      operation: "notification",
+      field,
+      rule: "key",
+      reason,
+    });
+  }
+}
+
 /** The verifier behind {@link verifyPayerMaxNotification}, also handing back how to forget its replay key. */
 export async function checkPayerMaxNotification(
   rawBody: string,
   headers: NotificationHeaders,
   options: PayerMaxNotificationOptions,
 ): Promise<CheckedNotification<PayerMaxNotification>> {
-  // Parsed first: a missing or wrong key is configuration, reported as such, not as a bad notification.
-  const key = parsePayerMaxPublicKey(options?.platformPublicKey);
+  // Checked first: a missing or wrong key is configuration, reported as such, not as a bad notification.
+  const key = checkPayerMaxNotificationOptions(options);
   const tolerance = toleranceOf(options.toleranceMs, PAYERMAX_NOTIFICATION_TOLERANCE_MS);
   const signature = headerValue(headers, PAYERMAX_SIGN_HEADER, "payermax");
   if (signature === undefined) {
