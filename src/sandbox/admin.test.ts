@@ -1,5 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SandboxInputError } from "./index.js";
 import type { Sandbox } from "./server.js";
 import { startSandbox } from "./server.js";
 import { type Answer, gatepayPost, post, T0, TestClock, testCredentials } from "./test-support.js";
@@ -136,6 +137,8 @@ describe("programmatic seeding", () => {
     [() => sandbox.seed.daxpayOrder("O1" as never), "input", "input must be an object (got a string)"],
   ])("throws a SandboxInputError naming the field (%#)", (seed, field, message) => {
     expect(seed).toThrow(expect.objectContaining({ name: "SandboxInputError", field, message }));
+    // The class the entry point exports, so an app's test can catch it with instanceof.
+    expect(seed).toThrow(SandboxInputError);
     expect(sandbox.orders()).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ export type {
   SandboxPayerMaxBase64Keys,
   SandboxPayerMaxCredentials,
 } from "./credentials.js";
-export type { SandboxInputError } from "./input.js";
+export { SandboxInputError } from "./input.js";
 export type {
   SandboxDeliveryAttempt,
   SandboxNotificationOptions,
