@@ -126,6 +126,22 @@ describe("parsePayerMaxPrivateKey", () => {
       /^PayerMax private key could not be parsed: expected PEM/,
     );
   });
+
+  it("says when a PEM has its line breaks written as \\n, as an environment variable often holds it", () => {
+    const flattened = TEST_PRIVATE_KEY_PEM.trim().split("\n").join("\\n");
+    expect(() => parsePayerMaxPrivateKey(flattened)).toThrow(
+      'it contains the two characters "\\n" where a PEM has line breaks (an environment variable?): replace them with newlines',
+    );
+    expect(() => parsePayerMaxPublicKey(TEST_PUBLIC_KEY_PEM.trim().split("\n").join("\\n"))).toThrow(
+      'the two characters "\\n"',
+    );
+  });
+
+  it("says when the public key was given as the private key", () => {
+    expect(() => parsePayerMaxPrivateKey(TEST_PUBLIC_KEY_PEM)).toThrow(
+      "; got a public key PEM: the private key is the merchant's own",
+    );
+  });
 });
 
 describe("parsePayerMaxPublicKey", () => {

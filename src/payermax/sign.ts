@@ -22,10 +22,26 @@ import { ValidationError } from "../core/errors.js";
 
 // Error messages name the expected format and Node's error code, never the input: a key that fails to
 // parse is usually a real private key pasted slightly wrong.
-function parseFailure(which: "private" | "public", expected: string, error: unknown): Error {
+function parseFailure(which: "private" | "public", expected: string, error: unknown, key?: string): Error {
   const code =
     error instanceof Error && "code" in error && typeof error.code === "string" ? ` (${error.code})` : "";
-  return new Error(`PayerMax ${which} key could not be parsed: expected ${expected}${code}`);
+  return new Error(
+    `PayerMax ${which} key could not be parsed: expected ${expected}${code}${hintFor(which, key)}`,
+  );
+}
+
+// Two common mistakes, named without quoting the key: a PEM
+// kept in an environment variable with its line breaks written as the two characters \n, and the
+// other key of the pair in this slot.
+function hintFor(which: "private" | "public", key: string | undefined): string {
+  if (key === undefined) return "";
+  if (key.includes("-----BEGIN") && key.includes("\\n")) {
+    return '; it contains the two characters "\\n" where a PEM has line breaks (an environment variable?): replace them with newlines';
+  }
+  if (which === "private" && key.includes("PUBLIC KEY-----")) {
+    return "; got a public key PEM: the private key is the merchant's own";
+  }
+  return "";
 }
 
 // Merchants often hold the key as bare Base64 DER (docs/providers.md, "Signing and keys"), re-wrapped
@@ -61,7 +77,7 @@ export function parsePayerMaxPrivateKey(key: string | KeyObject): KeyObject {
       ? createPrivateKey({ key, format: "pem" })
       : createPrivateKey({ key: decodeBareBase64(key), format: "der", type: "pkcs8" });
   } catch (error) {
-    throw parseFailure("private", expected, error);
+    throw parseFailure("private", expected, error, key);
   }
   return requireRsa(parsed, "private");
 }
@@ -86,7 +102,7 @@ export function parsePayerMaxPublicKey(key: string | KeyObject): KeyObject {
       ? createPublicKey({ key, format: "pem" })
       : createPublicKey({ key: decodeBareBase64(key), format: "der", type: "spki" });
   } catch (error) {
-    throw parseFailure("public", expected, error);
+    throw parseFailure("public", expected, error, key);
   }
   return requireRsa(parsed, "public");
 }
