@@ -114,8 +114,10 @@ describe("public exports", () => {
     );
   });
 
-  it("the sandbox entry exports startSandbox and the same error classes as every other entry", () => {
-    expect(Object.keys(sandboxEntry).sort()).toStrictEqual([...ERRORS, "startSandbox"].sort());
+  it("the sandbox entry exports startSandbox, its own SandboxInputError and the same error classes as every other entry", () => {
+    expect(Object.keys(sandboxEntry).sort()).toStrictEqual(
+      [...ERRORS, "SandboxInputError", "startSandbox"].sort(),
+    );
     expect(sandboxEntry.PayClientError).toBe(root.PayClientError);
     expect(sandboxEntry.ClockSkewError).toBe(gatepayEntry.ClockSkewError);
   });
