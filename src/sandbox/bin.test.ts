@@ -4,6 +4,10 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:chil
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ProviderRejectedError } from "../core/errors.js";
+import { createDaxPayClient } from "../daxpay/index.js";
+import { createGatePayClient } from "../gatepay/index.js";
+import { createPayerMaxClient } from "../payermax/index.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const running: ChildProcessWithoutNullStreams[] = [];
@@ -152,7 +156,74 @@ describe("payclients-sandbox, the standalone sandbox", () => {
     expect(await exited).toEqual({ code: 0, stderr: "payclients sandbox stopped (SIGINT)\n" });
   });
 
+  it("with --env prints the README's environment variables, which configure working clients", async () => {
+    const { child, output, exited } = await startBin(
+      ["--port", "0", "--env"],
+      /^PAYCLIENTS_SANDBOX_ADMIN_TOKEN=.*\n/m,
+    );
+    const [comment, ...assignments] = output.trimEnd().split("\n");
+    expect(comment).toMatch(
+      /^# payclients sandbox on http:\/\/127\.0\.0\.1:\d+: test credentials only, never for production$/,
+    );
+    const env = Object.fromEntries(assignments.map((line) => line.split(/=(.*)/s).slice(0, 2)));
+    expect(Object.keys(env)).toStrictEqual([
+      "GATEPAY_BASE_URL",
+      "GATEPAY_CLIENT_ID",
+      "GATEPAY_SECRET",
+      "GATEPAY_MERCHANT_ID",
+      "DAXPAY_BASE_URL",
+      "DAXPAY_SECRET",
+      "DAXPAY_SIGN_TYPE",
+      "PAYERMAX_BASE_URL",
+      "PAYERMAX_APP_ID",
+      "PAYERMAX_MERCHANT_NO",
+      "PAYERMAX_PRIVATE_KEY",
+      "PAYERMAX_PLATFORM_PUBLIC_KEY",
+      "PAYCLIENTS_SANDBOX_ADMIN_TOKEN",
+    ]);
+    // Configured as the README's clients.ts does: each provider answers a signed request with its own
+    // verified refusal of an unknown order, so every credential printed is the one the sandbox holds.
+    const gatepay = createGatePayClient({
+      clientId: env.GATEPAY_CLIENT_ID,
+      secret: env.GATEPAY_SECRET,
+      merchantId: env.GATEPAY_MERCHANT_ID,
+      baseUrl: env.GATEPAY_BASE_URL,
+    });
+    const daxpay = createDaxPayClient({
+      baseUrl: env.DAXPAY_BASE_URL,
+      secret: env.DAXPAY_SECRET,
+      signType: env.DAXPAY_SIGN_TYPE === "MD5" ? "MD5" : "HMAC_SHA256",
+    });
+    const payermax = createPayerMaxClient({
+      appId: env.PAYERMAX_APP_ID,
+      merchantNo: env.PAYERMAX_MERCHANT_NO,
+      privateKey: env.PAYERMAX_PRIVATE_KEY,
+      platformPublicKey: env.PAYERMAX_PLATFORM_PUBLIC_KEY,
+      baseUrl: env.PAYERMAX_BASE_URL,
+    });
+    const refusals = await Promise.all([
+      gatepay.closeOrder({ merchantTradeNo: "M-ENV-UNKNOWN" }).catch((error: unknown) => error),
+      daxpay.cancel({ bizOrderNo: "B-ENV-UNKNOWN", clientIp: "127.0.0.1" }).catch((error: unknown) => error),
+      payermax.cancel({ requestId: "R_ENV", outTradeNo: "O_ENV_UNKNOWN" }).catch((error: unknown) => error),
+    ]);
+    expect(
+      refusals.map((error) => error instanceof ProviderRejectedError && [error.providerCode, error.verified]),
+    ).toStrictEqual([
+      // 400202: no such order. A wrong secret would be 400002; GatePay signs no answer by default.
+      ["400202", false],
+      ["1", true],
+      ["PARAMS_INVALID", true],
+    ]);
+
+    child.kill("SIGTERM");
+    expect((await exited).code).toBe(0);
+  });
+
   it.each([
+    [
+      ["--json", "--env"],
+      "payclients-sandbox: UsageError: --json and --env each choose the output: give one of them",
+    ],
     [
       ["--port", "70000"],
       'payclients-sandbox: UsageError: --port must be an integer from 0 to 65535, got "70000"',

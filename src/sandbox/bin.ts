@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx payclients-sandbox [--port 9000] [--host 127.0.0.1]`: the sandbox as a standalone server, so a
+// `npx payclients-sandbox [--port 9000] [--host 127.0.0.1] [--json | --env]`: the sandbox as a standalone server, so a
 // Java, Go or Python team can test its own GatePay, DaxPay or PayerMax integration against it over
 // HTTP. Prints the URL, this run's test credentials and keys, and the admin API's URL and token, then
 // runs until SIGINT or SIGTERM. No top-level await: the file stays loadable by require() too.
@@ -7,12 +7,13 @@
 import { parseArgs } from "node:util";
 import { type Sandbox, startSandbox } from "./server.js";
 
-const USAGE = `usage: payclients-sandbox [--port <0-65535>] [--host <address>] [--json]
+const USAGE = `usage: payclients-sandbox [--port <0-65535>] [--host <address>] [--json | --env]
 
 Starts a local GatePay, DaxPay and PayerMax (for tests only) and prints test credentials.
   --port   TCP port (default 0: a free one)
   --host   interface to listen on (default 127.0.0.1, loopback only)
   --json   print one line of JSON (url, adminToken, gatepay, daxpay, payermax, payermaxBase64) instead
+  --env    print NAME=value lines instead, the environment variables the README's clients.ts reads
 Stop it with Ctrl+C (SIGINT) or SIGTERM.`;
 
 /**
@@ -54,6 +55,31 @@ function formatSandbox(sandbox: Sandbox): string {
   ].join("\n");
 }
 
+/**
+ * `NAME=value` lines (a .env file) with the names the README's clients.ts and notification handlers
+ * read, so "point the clients at a sandbox" is a paste. Keys as bare Base64: one line each, which an
+ * environment variable holds without escaping.
+ */
+function formatEnv(sandbox: Sandbox): string {
+  const { gatepay, daxpay, payermax, payermaxBase64 } = sandbox.credentials;
+  return [
+    `# payclients sandbox on ${sandbox.url}: test credentials only, never for production`,
+    `GATEPAY_BASE_URL=${sandbox.url}`,
+    `GATEPAY_CLIENT_ID=${gatepay.clientId}`,
+    `GATEPAY_SECRET=${gatepay.secret}`,
+    `GATEPAY_MERCHANT_ID=${gatepay.merchantId}`,
+    `DAXPAY_BASE_URL=${sandbox.url}`,
+    `DAXPAY_SECRET=${daxpay.secret}`,
+    `DAXPAY_SIGN_TYPE=${daxpay.signType}`,
+    `PAYERMAX_BASE_URL=${sandbox.url}`,
+    `PAYERMAX_APP_ID=${payermax.appId}`,
+    `PAYERMAX_MERCHANT_NO=${payermax.merchantNo}`,
+    `PAYERMAX_PRIVATE_KEY=${payermaxBase64.privateKey}`,
+    `PAYERMAX_PLATFORM_PUBLIC_KEY=${payermaxBase64.platformPublicKey}`,
+    `PAYCLIENTS_SANDBOX_ADMIN_TOKEN=${sandbox.adminToken}`,
+  ].join("\n");
+}
+
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
   const port = Number(text);
@@ -68,7 +94,7 @@ class UsageError extends Error {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  let values: { port?: string; host?: string; json?: boolean; help?: boolean };
+  let values: { port?: string; host?: string; json?: boolean; env?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -76,6 +102,7 @@ async function main(argv: readonly string[]): Promise<void> {
         port: { type: "string" },
         host: { type: "string" },
         json: { type: "boolean" },
+        env: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -86,6 +113,9 @@ async function main(argv: readonly string[]): Promise<void> {
   if (values.help === true) {
     console.log(USAGE);
     return;
+  }
+  if (values.json === true && values.env === true) {
+    throw new UsageError("--json and --env each choose the output: give one of them");
   }
   const port = parsePort(values.port);
   // Listening for the signals before anything is printed: whoever reads the URL may stop us at once.
@@ -102,7 +132,9 @@ async function main(argv: readonly string[]): Promise<void> {
   process.once("SIGTERM", () => stop("SIGTERM"));
   started = startSandbox({ port, host: values.host ?? "127.0.0.1" });
   const sandbox = await started;
-  console.log(values.json === true ? JSON.stringify(describeSandbox(sandbox)) : formatSandbox(sandbox));
+  if (values.json === true) console.log(JSON.stringify(describeSandbox(sandbox)));
+  else if (values.env === true) console.log(formatEnv(sandbox));
+  else console.log(formatSandbox(sandbox));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
