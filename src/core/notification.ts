@@ -70,20 +70,6 @@ export function assertFresh(
   checkSignedTime(sentAtMs, nowMs, nowMs, window, { provider }, "notification");
 }
 
-/** Checks a caller's toleranceMs: a finite, non-negative number of ms. */
-export function toleranceOf(value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new ValidationError({
-      operation: "notification",
-      field: "toleranceMs",
-      rule: "range:0..",
-      reason: "must be a finite, non-negative number of milliseconds",
-    });
-  }
-  return value;
-}
-
 /** Records `key` in the store; throws SignatureError("replayed") when it is already there. */
 export async function rememberOnce(
   store: ReplayStore,

@@ -15,7 +15,6 @@ import {
   parseNotificationJson,
   rememberOnce,
   requireNotificationSecret,
-  toleranceOf,
 } from "../core/notification.js";
 import { type DaxPaySignType, verifyDaxPaySignature } from "./sign.js";
 
@@ -75,7 +74,8 @@ export async function checkDaxPayNotification(
 ): Promise<CheckedNotification<DaxPayPayNotice>> {
   checkDaxPayNotificationOptions(options);
   const signType = options.signType ?? "HMAC_SHA256";
-  const tolerance = toleranceOf(options.toleranceMs, DAXPAY_NOTIFICATION_TOLERANCE_MS);
+  // Checked with the other options above.
+  const tolerance = options.toleranceMs ?? DAXPAY_NOTIFICATION_TOLERANCE_MS;
   const body = parseNotificationJson(rawBody, "daxpay", OPERATION);
   if (typeof body.sign !== "string" || body.sign === "") {
     throw new SignatureError({ reason: "missing", subject: "notification", provider: "daxpay" });

@@ -27,7 +27,6 @@ import {
   rememberOnce,
   requireNotificationSecret,
   requireRawBody,
-  toleranceOf,
 } from "../core/notification.js";
 import { GATEPAY_HEADER } from "./codes.js";
 import { verifyGatePaySignature } from "./sign.js";
@@ -182,7 +181,8 @@ export async function checkGatePayNotification(
   options: GatePayNotificationOptions,
 ): Promise<CheckedNotification<GatePayNotification>> {
   checkGatePayNotificationOptions(options);
-  const tolerance = toleranceOf(options.toleranceMs, GATEPAY_NOTIFICATION_TOLERANCE_MS);
+  // Checked with the other options above.
+  const tolerance = options.toleranceMs ?? GATEPAY_NOTIFICATION_TOLERANCE_MS;
   const timestamp = headerValue(headers, GATEPAY_HEADER.timestamp, "gatepay");
   const nonce = headerValue(headers, GATEPAY_HEADER.nonce, "gatepay");
   const signature = headerValue(headers, GATEPAY_HEADER.signature, "gatepay");

@@ -21,7 +21,6 @@ import {
   parseNotificationJson,
   rememberOnce,
   requireRawBody,
-  toleranceOf,
 } from "../core/notification.js";
 import { PAYERMAX_SIGN_HEADER } from "./codes.js";
 import { parsePayerMaxPublicKey, verifyPayerMaxSignature } from "./sign.js";
@@ -166,7 +165,8 @@ export async function checkPayerMaxNotification(
 ): Promise<CheckedNotification<PayerMaxNotification>> {
   // Checked first: a missing or wrong key is configuration, reported as such, not as a bad notification.
   const key = checkPayerMaxNotificationOptions(options);
-  const tolerance = toleranceOf(options.toleranceMs, PAYERMAX_NOTIFICATION_TOLERANCE_MS);
+  // Checked with the other options above.
+  const tolerance = options.toleranceMs ?? PAYERMAX_NOTIFICATION_TOLERANCE_MS;
   const signature = headerValue(headers, PAYERMAX_SIGN_HEADER, "payermax");
   if (signature === undefined) {
     throw new SignatureError({ reason: "missing", subject: "notification", provider: "payermax" });
