@@ -49,6 +49,13 @@ export const PAYERMAX_WINDOW_MS = 120_000;
  */
 export const PAYERMAX_MAX_LENGTH = { merchantNo: 32, requestId: 64, outTradeNo: 64 } as const;
 
+/**
+ * The characters an `outTradeNo` may hold: letters, digits and `_` only (docs/providers.md, "PayerMax"
+ * → "Lengths", source P-order `data.outTradeNo`). PayerMax creates no order outside it, so the sandbox
+ * refuses to seed one; the client still sends whatever id it is given, and PayerMax judges it.
+ */
+export const PAYERMAX_OUT_TRADE_NO_PATTERN = /^[A-Za-z0-9_]+$/;
+
 /** `data.status` values the cancel page lists. */
 export const PAYERMAX_CANCEL_STATUSES: readonly string[] = Object.values(PAYERMAX_CANCEL_STATUS);
 

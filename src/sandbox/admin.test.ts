@@ -108,6 +108,31 @@ describe("programmatic seeding", () => {
     );
   });
 
+  // PayerMax's order page (docs/providers.md, "PayerMax" → "Lengths", P-order) allows letters, digits
+  // and _ only: an order PayerMax could never have created is refused, not held.
+  it.each(["ORDER-1", "ORDER 1", "订单1", "o.1"])(
+    "refuses the PayerMax outTradeNo %j, which PayerMax's order rule forbids",
+    (outTradeNo) => {
+      expect(() => sandbox.seed.payermaxOrder({ outTradeNo })).toThrow(
+        expect.objectContaining({
+          name: "SandboxInputError",
+          field: "outTradeNo",
+          message: "outTradeNo must be letters, digits and _ only (PayerMax's order rule)",
+        }),
+      );
+      expect(() => sandbox.seed.payermaxOrder({ outTradeNo })).toThrow(SandboxInputError);
+      expect(sandbox.orders()).toEqual([]);
+    },
+  );
+
+  it("accepts a PayerMax outTradeNo of letters, digits and _", () => {
+    expect(sandbox.seed.payermaxOrder({ outTradeNo: "ORDER_1" })).toMatchObject({
+      kind: "payermaxOrder",
+      outTradeNo: "ORDER_1",
+      status: "AUTHORIZED",
+    });
+  });
+
   it.each([
     [
       () => sandbox.seed.daxpayOrder({ status: "paid" } as never),
@@ -262,6 +287,11 @@ describe("admin HTTP routes", () => {
       { payermaxOrders: [{ outTradeNo: "T".repeat(65) }] },
       "payermaxOrders[0].outTradeNo",
       "payermaxOrders[0].outTradeNo must be at most 64 characters",
+    ],
+    [
+      { payermaxOrders: [{ outTradeNo: "T1" }, { outTradeNo: "ORDER-1" }] },
+      "payermaxOrders[1].outTradeNo",
+      "payermaxOrders[1].outTradeNo must be letters, digits and _ only (PayerMax's order rule)",
     ],
     [
       { gatepayRecharges: [{ currency: "BTC" }] },

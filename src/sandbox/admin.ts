@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { components as Otc } from "../../generated/gatepay-otc.js";
 import { DAXPAY_CHANNELS, DAXPAY_MAX_LENGTH } from "../daxpay/codes.js";
+import { PAYERMAX_MAX_LENGTH, PAYERMAX_OUT_TRADE_NO_PATTERN } from "../payermax/codes.js";
 import {
   DECIMAL_STRING,
   expectObject,
@@ -101,11 +102,21 @@ function parseDaxPaySeed(value: unknown, prefix: string): DaxPayOrderSeed {
   };
 }
 
+// PayerMax's order rule (docs/providers.md, "PayerMax" → "Lengths", P-order): an order the real
+// PayerMax could never have created is refused at seed time, not held for the client to cancel.
+const OUT_TRADE_NO = {
+  regex: PAYERMAX_OUT_TRADE_NO_PATTERN,
+  description: "letters, digits and _ only (PayerMax's order rule)",
+} as const;
+
 function parsePayerMaxSeed(value: unknown, prefix: string): PayerMaxOrderSeed {
   const input = expectObject(value, prefix || "input", prefix === "");
   rejectUnknownKeys(input, ["outTradeNo", "status"], prefix);
   return {
-    outTradeNo: optionalString(input, "outTradeNo", prefix, { maxLength: 64 }),
+    outTradeNo: optionalString(input, "outTradeNo", prefix, {
+      maxLength: PAYERMAX_MAX_LENGTH.outTradeNo,
+      pattern: OUT_TRADE_NO,
+    }),
     status: optionalEnum(input, "status", prefix, STATUSES.payermaxOrder),
   };
 }

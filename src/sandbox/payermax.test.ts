@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { validateCancelResponse4xx, validateCancelResponse200 } from "../../generated/payermax.validators.js";
+import { ProviderRejectedError } from "../core/errors.js";
+import { createPayerMaxClient } from "../payermax/client.js";
 import { signPayerMax, verifyPayerMaxSignature } from "../payermax/sign.js";
+import { SandboxInputError } from "./input.js";
 import { parseRequestTime } from "./payermax.js";
 import type { Sandbox } from "./server.js";
 import { startSandbox } from "./server.js";
@@ -124,6 +127,26 @@ describe("PayerMax cancel", () => {
     expect(answer.status).toBe(200);
     expect(answer.text).toBe('{"code":"PARAMS_INVALID","msg":"outTradeNo is invalid"}');
     expectSigned(answer);
+  });
+
+  it("answers a client cancel of ORDER-1, which it refused to seed, exactly as an unknown order", async () => {
+    // The client sends any id (PayerMax judges ids); the sandbox holds no order PayerMax could not
+    // have created (its order rule: letters, digits and _), so the cancel finds none.
+    clock.now = Date.now();
+    const payermax = createPayerMaxClient({ ...sandbox.credentials.payermax, baseUrl: sandbox.url });
+    expect(() => sandbox.seed.payermaxOrder({ outTradeNo: "ORDER-1" })).toThrow(SandboxInputError);
+    const refusal = (outTradeNo: string, requestId: string) =>
+      payermax.cancel({ requestId, outTradeNo }).then(
+        () => expect.fail(`cancel of ${outTradeNo} succeeded`),
+        (error: unknown) => error,
+      );
+    const [hyphenated, unknown] = await Promise.all([refusal("ORDER-1", "R1"), refusal("ORDER_404", "R2")]);
+    for (const error of [hyphenated, unknown]) {
+      expect(error).toBeInstanceOf(ProviderRejectedError);
+      expect(error).toMatchObject({ providerCode: "PARAMS_INVALID", verified: true });
+    }
+    expect((hyphenated as ProviderRejectedError).message).toBe((unknown as ProviderRejectedError).message);
+    expect(sandbox.orders()).toEqual([]);
   });
 
   it("answers a requestId already used for another order with PARAMS_INVALID", async () => {
