@@ -128,7 +128,7 @@ describe("pactIntegrityProblems on notification (message) pacts", () => {
     const { file, pact } = messagePact("payermax");
     expect(pact.interactions.map((message) => message.description)).toEqual([
       "a CANCEL SUCCESS notification for cancel R-1001",
-      "a PAYMENT SUCCESS notification for order O-1002",
+      "a PAYMENT SUCCESS notification for order O_1002",
     ]);
     writeFileSync(file, JSON.stringify({ ...pact, interactions: pact.interactions.slice(0, 1) }));
     expect(problems()).toEqual([

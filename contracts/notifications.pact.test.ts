@@ -208,7 +208,7 @@ describe("PayerMax notifications", () => {
     const body = envelope("CANCEL", {
       cancelNo: matching(FORMAT.payermaxCancelNo, "20260101000000SB0000000000000000001"),
       requestId: "R-1001",
-      outTradeNo: "O-1001",
+      outTradeNo: "O_1001",
       status: "SUCCESS",
       createdTime: at(FORMAT.payermaxTime),
       succeededTime: at(FORMAT.payermaxTime),
@@ -219,7 +219,7 @@ describe("PayerMax notifications", () => {
     const { sign, metadata } = signed(body);
     await pactFor("payermax")
       .addAsynchronousInteraction()
-      .given("the cancel R-1001 of order O-1001 settled")
+      .given("the cancel R-1001 of order O_1001 settled")
       .expectsToReceive("a CANCEL SUCCESS notification for cancel R-1001", (message) => {
         message.withMetadata({ webhook: "cancelNotification", ...metadata }).withJSONContent(body);
       })
@@ -241,7 +241,7 @@ describe("PayerMax notifications", () => {
 
   it("a payment result (PAYMENT SUCCESS) verifies", async () => {
     const body = envelope("PAYMENT", {
-      outTradeNo: "O-1002",
+      outTradeNo: "O_1002",
       // PayerMax's own id, in a format it does not publish.
       tradeToken: MatchersV3.string("T-1002"),
       status: "SUCCESS",
@@ -249,8 +249,8 @@ describe("PayerMax notifications", () => {
     const { sign, metadata } = signed(body);
     await pactFor("payermax")
       .addAsynchronousInteraction()
-      .given("order O-1002 was paid")
-      .expectsToReceive("a PAYMENT SUCCESS notification for order O-1002", (message) => {
+      .given("order O_1002 was paid")
+      .expectsToReceive("a PAYMENT SUCCESS notification for order O_1002", (message) => {
         message.withMetadata({ webhook: "paymentNotification", ...metadata }).withJSONContent(body);
       })
       .executeTest(async (message) => {
@@ -264,7 +264,7 @@ describe("PayerMax notifications", () => {
         );
         expect(notification).toMatchObject({
           kind: "payment",
-          data: { outTradeNo: "O-1002", status: "SUCCESS" },
+          data: { outTradeNo: "O_1002", status: "SUCCESS" },
         });
       });
   });

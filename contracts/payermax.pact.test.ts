@@ -78,9 +78,9 @@ describe("PayerMax: cancel", () => {
   it("accepts a cancel of an authorised order, pending at first", async () => {
     await pact
       .addInteraction()
-      .given("an authorised order ORDER-1001 exists")
-      .uponReceiving("a cancel request CANCEL-1001 for authorised order ORDER-1001")
-      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER-1001" }))
+      .given("an authorised order ORDER_1001 exists")
+      .uponReceiving("a cancel request CANCEL-1001 for authorised order ORDER_1001")
+      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER_1001" }))
       .willRespondWith(
         200,
         signedAnswer({
@@ -89,7 +89,7 @@ describe("PayerMax: cancel", () => {
           data: {
             cancelNo: CANCEL_NO,
             requestId: "CANCEL-1001",
-            outTradeNo: "ORDER-1001",
+            outTradeNo: "ORDER_1001",
             status: "PENDING",
             createdTime: AT_NOW,
             succeededTime: null,
@@ -102,11 +102,11 @@ describe("PayerMax: cancel", () => {
       .executeTest(async (server) => {
         const result = await payermax(server.url).cancel({
           requestId: "CANCEL-1001",
-          outTradeNo: "ORDER-1001",
+          outTradeNo: "ORDER_1001",
         });
         expect(result).toMatchObject({
           status: "PENDING",
-          data: { requestId: "CANCEL-1001", outTradeNo: "ORDER-1001" },
+          data: { requestId: "CANCEL-1001", outTradeNo: "ORDER_1001" },
         });
       });
   });
@@ -114,9 +114,9 @@ describe("PayerMax: cancel", () => {
   it("answers a repeated cancel with the same requestId with its final status", async () => {
     await pact
       .addInteraction()
-      .given("order ORDER-1002 was cancelled by request CANCEL-1002")
-      .uponReceiving("a repeated cancel request CANCEL-1002 for order ORDER-1002")
-      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1002", outTradeNo: "ORDER-1002" }))
+      .given("order ORDER_1002 was cancelled by request CANCEL-1002")
+      .uponReceiving("a repeated cancel request CANCEL-1002 for order ORDER_1002")
+      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1002", outTradeNo: "ORDER_1002" }))
       .willRespondWith(
         200,
         signedAnswer({
@@ -125,7 +125,7 @@ describe("PayerMax: cancel", () => {
           data: {
             cancelNo: CANCEL_NO,
             requestId: "CANCEL-1002",
-            outTradeNo: "ORDER-1002",
+            outTradeNo: "ORDER_1002",
             status: "SUCCESS",
             createdTime: AT_NOW,
             succeededTime: AT_NOW,
@@ -138,7 +138,7 @@ describe("PayerMax: cancel", () => {
       .executeTest(async (server) => {
         const result = await payermax(server.url).cancel({
           requestId: "CANCEL-1002",
-          outTradeNo: "ORDER-1002",
+          outTradeNo: "ORDER_1002",
         });
         expect(result).toMatchObject({ status: "SUCCESS", data: { requestId: "CANCEL-1002" } });
       });
@@ -147,9 +147,9 @@ describe("PayerMax: cancel", () => {
   it("reports a captured (paid) order as a failed cancel", async () => {
     await pact
       .addInteraction()
-      .given("a captured order ORDER-1003 exists")
-      .uponReceiving("a cancel request CANCEL-1003 for captured order ORDER-1003")
-      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1003", outTradeNo: "ORDER-1003" }))
+      .given("a captured order ORDER_1003 exists")
+      .uponReceiving("a cancel request CANCEL-1003 for captured order ORDER_1003")
+      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1003", outTradeNo: "ORDER_1003" }))
       .willRespondWith(
         200,
         signedAnswer({
@@ -158,7 +158,7 @@ describe("PayerMax: cancel", () => {
           data: {
             cancelNo: CANCEL_NO,
             requestId: "CANCEL-1003",
-            outTradeNo: "ORDER-1003",
+            outTradeNo: "ORDER_1003",
             status: "FAILED",
             createdTime: AT_NOW,
             succeededTime: null,
@@ -171,7 +171,7 @@ describe("PayerMax: cancel", () => {
       .executeTest(async (server) => {
         const result = await payermax(server.url).cancel({
           requestId: "CANCEL-1003",
-          outTradeNo: "ORDER-1003",
+          outTradeNo: "ORDER_1003",
         });
         expect(result).toMatchObject({
           status: "FAILED",
@@ -183,14 +183,14 @@ describe("PayerMax: cancel", () => {
   it("reports an order PayerMax does not know (PARAMS_INVALID)", async () => {
     await pact
       .addInteraction()
-      .given("no order ORDER-4040 exists")
-      .uponReceiving("a cancel request CANCEL-4040 for unknown order ORDER-4040")
-      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-4040", outTradeNo: "ORDER-4040" }))
+      .given("no order ORDER_4040 exists")
+      .uponReceiving("a cancel request CANCEL-4040 for unknown order ORDER_4040")
+      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-4040", outTradeNo: "ORDER_4040" }))
       .willRespondWith(200, signedAnswer({ code: "PARAMS_INVALID", msg: "outTradeNo is invalid" }))
       .executeTest(async (server) => {
         expect(
           await rejection(
-            payermax(server.url).cancel({ requestId: "CANCEL-4040", outTradeNo: "ORDER-4040" }),
+            payermax(server.url).cancel({ requestId: "CANCEL-4040", outTradeNo: "ORDER_4040" }),
           ),
         ).toMatchObject({
           type: "provider_rejected",
@@ -203,10 +203,10 @@ describe("PayerMax: cancel", () => {
   it("reports a requestId already used for another order (PARAMS_INVALID)", async () => {
     await pact
       .addInteraction()
-      .given("an authorised order ORDER-1001 exists")
-      .given("order ORDER-1002 was cancelled by request CANCEL-1002")
-      .uponReceiving("a cancel request CANCEL-1002 for order ORDER-1001, reusing another cancel's requestId")
-      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1002", outTradeNo: "ORDER-1001" }))
+      .given("an authorised order ORDER_1001 exists")
+      .given("order ORDER_1002 was cancelled by request CANCEL-1002")
+      .uponReceiving("a cancel request CANCEL-1002 for order ORDER_1001, reusing another cancel's requestId")
+      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1002", outTradeNo: "ORDER_1001" }))
       .willRespondWith(
         200,
         signedAnswer({ code: "PARAMS_INVALID", msg: "requestId was already used for another outTradeNo" }),
@@ -214,7 +214,7 @@ describe("PayerMax: cancel", () => {
       .executeTest(async (server) => {
         expect(
           await rejection(
-            payermax(server.url).cancel({ requestId: "CANCEL-1002", outTradeNo: "ORDER-1001" }),
+            payermax(server.url).cancel({ requestId: "CANCEL-1002", outTradeNo: "ORDER_1001" }),
           ),
         ).toMatchObject({ type: "provider_rejected", providerCode: "PARAMS_INVALID" });
       });
@@ -223,12 +223,12 @@ describe("PayerMax: cancel", () => {
   it("reports a signature PayerMax rejects (SIGN_VERIFY_FAILED)", async () => {
     await pact
       .addInteraction()
-      .given("an authorised order ORDER-1001 exists")
+      .given("an authorised order ORDER_1001 exists")
       .given("PayerMax holds a different public key for the merchant")
       .uponReceiving(
-        "a cancel request CANCEL-1001 for order ORDER-1001 signed with a key PayerMax does not hold",
+        "a cancel request CANCEL-1001 for order ORDER_1001 signed with a key PayerMax does not hold",
       )
-      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER-1001" }))
+      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER_1001" }))
       .willRespondWith(
         200,
         signedAnswer({ code: "SIGN_VERIFY_FAILED", msg: "Signature verification failed" }),
@@ -236,7 +236,7 @@ describe("PayerMax: cancel", () => {
       .executeTest(async (server) => {
         expect(
           await rejection(
-            payermax(server.url).cancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER-1001" }),
+            payermax(server.url).cancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER_1001" }),
           ),
         ).toMatchObject({ type: "provider_rejected", providerCode: "SIGN_VERIFY_FAILED" });
       });
@@ -245,12 +245,12 @@ describe("PayerMax: cancel", () => {
   it("reports a request PayerMax finds expired (REQ_TIME_OVER_TIME) as clock skew", async () => {
     await pact
       .addInteraction()
-      .given("an authorised order ORDER-1001 exists")
+      .given("an authorised order ORDER_1001 exists")
       .given("PayerMax's clock is 300 seconds ahead of the merchant's")
       .uponReceiving(
-        "a cancel request CANCEL-1001 for order ORDER-1001 with a requestTime PayerMax finds expired",
+        "a cancel request CANCEL-1001 for order ORDER_1001 with a requestTime PayerMax finds expired",
       )
-      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER-1001" }))
+      .withRequest("POST", CANCEL, signedCancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER_1001" }))
       .willRespondWith(
         200,
         signedAnswer({
@@ -261,7 +261,7 @@ describe("PayerMax: cancel", () => {
       .executeTest(async (server) => {
         expect(
           await rejection(
-            payermax(server.url).cancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER-1001" }),
+            payermax(server.url).cancel({ requestId: "CANCEL-1001", outTradeNo: "ORDER_1001" }),
           ),
         ).toMatchObject({ type: "clock_skew", providerCode: "REQ_TIME_OVER_TIME" });
       });

@@ -87,7 +87,7 @@ describe("verify-messages", () => {
     });
     expect(failures).toEqual([
       `payclients-notifications-payermax.json: "a CANCEL SUCCESS notification for cancel R-1001": metadata X-PayerMax-Trace: Expected message metadata 'X-PayerMax-Trace' but was missing`,
-      `payclients-notifications-payermax.json: "a PAYMENT SUCCESS notification for order O-1002": metadata webhook: Expected metadata key 'webhook' to have value '"cancelNotification"' but was '"paymentNotification"' - Expected 'paymentNotification' (String) to be equal to 'cancelNotification' (String)`,
+      `payclients-notifications-payermax.json: "a PAYMENT SUCCESS notification for order O_1002": metadata webhook: Expected metadata key 'webhook' to have value '"cancelNotification"' but was '"paymentNotification"' - Expected 'paymentNotification' (String) to be equal to 'cancelNotification' (String)`,
     ]);
   });
 
