@@ -195,8 +195,8 @@ export async function runTour(
     ),
   );
 
-  seed.payermaxOrder({ outTradeNo: "TOUR-PMX-1" });
-  seed.payermaxOrder({ outTradeNo: "TOUR-PMX-2", status: "CAPTURED" });
+  seed.payermaxOrder({ outTradeNo: "TOUR_PMX_1" });
+  seed.payermaxOrder({ outTradeNo: "TOUR_PMX_2", status: "CAPTURED" });
   rows.push(
     await step(
       {
@@ -206,7 +206,7 @@ export async function runTour(
         expected: "PENDING",
       },
       async () => {
-        return (await payermax.cancel({ requestId: "TOUR-REQ-1", outTradeNo: "TOUR-PMX-1" })).status;
+        return (await payermax.cancel({ requestId: "TOUR-REQ-1", outTradeNo: "TOUR_PMX_1" })).status;
       },
     ),
     await step(
@@ -217,13 +217,13 @@ export async function runTour(
         expected: "SUCCESS",
       },
       async () => {
-        return (await payermax.cancel({ requestId: "TOUR-REQ-1", outTradeNo: "TOUR-PMX-1" })).status;
+        return (await payermax.cancel({ requestId: "TOUR-REQ-1", outTradeNo: "TOUR_PMX_1" })).status;
       },
     ),
     await step(
       { provider: "payermax", operation: "cancel", scenario: "cancel a captured order", expected: "FAILED" },
       async () => {
-        return (await payermax.cancel({ requestId: "TOUR-REQ-2", outTradeNo: "TOUR-PMX-2" })).status;
+        return (await payermax.cancel({ requestId: "TOUR-REQ-2", outTradeNo: "TOUR_PMX_2" })).status;
       },
     ),
     await step(
@@ -234,7 +234,7 @@ export async function runTour(
         expected: "rejected PARAMS_INVALID",
       },
       async () => {
-        return (await payermax.cancel({ requestId: "TOUR-REQ-3", outTradeNo: "TOUR-PMX-404" })).status;
+        return (await payermax.cancel({ requestId: "TOUR-REQ-3", outTradeNo: "TOUR_PMX_404" })).status;
       },
     ),
   );
@@ -242,7 +242,7 @@ export async function runTour(
   seed.gatepayPrepayOrder({ merchantTradeNo: "TOUR-ANY-1" });
   const deposit = seed.gatepayRecharge();
   seed.daxpayOrder({ orderNo: "TOURDAX0003" });
-  seed.payermaxOrder({ outTradeNo: "TOUR-PMX-3" });
+  seed.payermaxOrder({ outTradeNo: "TOUR_PMX_3" });
   const clients = { gatepay, daxpay, payermax };
   rows.push(
     await step(
@@ -288,7 +288,7 @@ export async function runTour(
           await cancelOrder(clients, {
             provider: "payermax",
             requestId: "TOUR-REQ-4",
-            outTradeNo: "TOUR-PMX-3",
+            outTradeNo: "TOUR_PMX_3",
           })
         ).outcome;
       },
@@ -344,7 +344,7 @@ async function tourNotifications(sandbox: Sandbox): Promise<TourRow[]> {
   const merchant = await startMerchantEndpoint(sandbox);
   sandbox.setNotifyUrl(merchant.url);
   try {
-    seed.payermaxOrder({ outTradeNo: "TOUR-PMX-N1" });
+    seed.payermaxOrder({ outTradeNo: "TOUR_PMX_N1" });
     seed.gatepayPrepayOrder({ merchantTradeNo: "TOUR-CLOSE-N1" });
     return [
       await step(
@@ -354,7 +354,7 @@ async function tourNotifications(sandbox: Sandbox): Promise<TourRow[]> {
           scenario: "cancel, to be settled by a notification",
           expected: "PENDING",
         },
-        async () => (await payermax.cancel({ requestId: "TOUR-REQ-N1", outTradeNo: "TOUR-PMX-N1" })).status,
+        async () => (await payermax.cancel({ requestId: "TOUR-REQ-N1", outTradeNo: "TOUR_PMX_N1" })).status,
       ),
       await step(
         {

@@ -79,9 +79,9 @@ describe("payclients CLI, credentials from the environment", () => {
   });
 
   it("cancel --provider payermax: a captured order is rejected, exit 3", async () => {
-    sandbox.seed.payermaxOrder({ outTradeNo: "ORDER-1", status: "CAPTURED" });
+    sandbox.seed.payermaxOrder({ outTradeNo: "ORDER_1", status: "CAPTURED" });
     const run = await payclients(
-      ["cancel", "--provider", "payermax", "--out-trade-no", "ORDER-1", "--request-id", "cancel-ORDER-1"],
+      ["cancel", "--provider", "payermax", "--out-trade-no", "ORDER_1", "--request-id", "cancel-ORDER_1"],
       payermaxEnv(),
     );
     expect(run.code).toBe(3);
@@ -91,7 +91,7 @@ describe("payclients CLI, credentials from the environment", () => {
       outcome: "rejected",
       raw: {
         code: "APPLY_SUCCESS",
-        data: { outTradeNo: "ORDER-1", requestId: "cancel-ORDER-1", status: "FAILED" },
+        data: { outTradeNo: "ORDER_1", requestId: "cancel-ORDER_1", status: "FAILED" },
       },
     });
   });

@@ -125,9 +125,9 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
 
   it("settles a PayerMax cancel answered PENDING with a verified CANCEL SUCCESS notification after the delay", async () => {
     const { sandbox, merchant } = await setup();
-    sandbox.seed.payermaxOrder({ outTradeNo: "PMX-1" });
+    sandbox.seed.payermaxOrder({ outTradeNo: "PMX_1" });
     const payermax = createPayerMaxClient({ ...sandbox.credentials.payermax, baseUrl: sandbox.url });
-    const answer = await payermax.cancel({ requestId: "REQ-1", outTradeNo: "PMX-1" });
+    const answer = await payermax.cancel({ requestId: "REQ-1", outTradeNo: "PMX_1" });
     expect(answer.status).toBe("PENDING");
     expect(merchant.events).toStrictEqual([]);
     await sandbox.notificationsSettled();
@@ -136,7 +136,7 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
         provider: "payermax",
         notification: {
           kind: "cancel",
-          data: { requestId: "REQ-1", outTradeNo: "PMX-1", status: "SUCCESS" },
+          data: { requestId: "REQ-1", outTradeNo: "PMX_1", status: "SUCCESS" },
         },
       },
     ]);
@@ -145,9 +145,9 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
   it("notifies payments set out of band: a paid OTC recharge and a captured PayerMax order", async () => {
     const { sandbox, merchant } = await setup();
     sandbox.seed.gatepayRecharge({ orderId: "71347515709194240" });
-    sandbox.seed.payermaxOrder({ outTradeNo: "PMX-PAY" });
+    sandbox.seed.payermaxOrder({ outTradeNo: "PMX_PAY" });
     sandbox.setStatus("gatepayRecharge", "71347515709194240", "PAID");
-    sandbox.setStatus("payermaxOrder", "PMX-PAY", "CAPTURED");
+    sandbox.setStatus("payermaxOrder", "PMX_PAY", "CAPTURED");
     await sandbox.notificationsSettled();
     expect(sandbox.notifications().map(({ event, state }) => ({ event, state }))).toStrictEqual([
       { event: "RECHARGE_SUCCESS", state: "acknowledged" },
@@ -157,7 +157,7 @@ describe("the sandbox's notifications, verified by createNotificationHandler", (
       { provider: "gatepay", notification: { kind: "otcOrder", data: { orderId: "71347515709194240" } } },
       {
         provider: "payermax",
-        notification: { kind: "payment", data: { outTradeNo: "PMX-PAY", status: "SUCCESS" } },
+        notification: { kind: "payment", data: { outTradeNo: "PMX_PAY", status: "SUCCESS" } },
       },
     ]);
   });

@@ -48,7 +48,7 @@ const NOTIFIED = {
   merchantTradeNo: "RT-NOTIFY-CLOSE-1",
   daxpayOrderNo: "RT-NOTIFY-DAX-1",
   daxpayBizOrderNo: "RT-NOTIFY-BIZ-1",
-  payermaxOutTradeNo: "RT-NOTIFY-PMX-1",
+  payermaxOutTradeNo: "RT_NOTIFY_PMX_1",
   payermaxRequestId: "RT-NOTIFY-REQ-1",
 };
 
@@ -159,13 +159,15 @@ afterAll(async () => {
 /** Seeds one runtime's orders under its own prefix and mints its quote. */
 function prepare(target: RuntimeTarget): ProgramConfig {
   const prefix = `RT-${target.id.toUpperCase()}`;
+  // PayerMax creates no order outside letters, digits and _ (its order rule), so neither does the sandbox.
+  const payermaxPrefix = prefix.replace(/[^A-Za-z0-9_]/g, "_");
   const ids = {
     merchantTradeNo: `${prefix}-CLOSE`,
     tamperedMerchantTradeNo: `${prefix}-CLOSE-T`,
     daxpayBizOrderNo: `${prefix}-BIZ`,
     tamperedDaxpayOrderNo: `${prefix}-DAX-T`,
-    payermaxOutTradeNo: `${prefix}-PMX`,
-    tamperedPayermaxOutTradeNo: `${prefix}-PMX-T`,
+    payermaxOutTradeNo: `${payermaxPrefix}_PMX`,
+    tamperedPayermaxOutTradeNo: `${payermaxPrefix}_PMX_T`,
     requestId: `${prefix}-REQ`,
     tamperedRequestId: `${prefix}-REQ-T`,
   };
