@@ -173,7 +173,9 @@ async function runInSandbox(target: CancelOrderTarget): Promise<unknown> {
         `payclients: --sandbox: an unpaid ${target.provider} order seeded in a sandbox at ${url}`,
       );
     } catch {
-      // An id the provider would refuse cannot be seeded; the client below names the field and rule.
+      // An id the provider would refuse cannot be seeded. The client below names the field and rule
+      // when it checks that rule; otherwise (a PayerMax outTradeNo outside letters, digits and _) it
+      // sends the id and the sandbox answers it as the unknown order it is, as PayerMax would.
     }
     const clients: CancelOrderClients = {
       gatepay: createGatePayClient({ ...credentials.gatepay, baseUrl: url }),

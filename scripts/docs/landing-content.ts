@@ -115,7 +115,7 @@ const payermax = createPayerMaxClient({
   environment: "uat", // or "production"
 });
 
-await payermax.cancel({ requestId: "cancel-ORDER-0001", outTradeNo: "ORDER-0001" });
+await payermax.cancel({ requestId: "cancel-ORDER_0001", outTradeNo: "ORDER_0001" });
 `,
     },
   },
