@@ -190,6 +190,11 @@ export function parseEmbeddedJson(
   return value;
 }
 
+/** An option's field name under `path`: `gatepay.secret` in createNotificationHandler, `secret` alone. */
+export function optionField(path: string, name: string): string {
+  return path === "" ? name : `${path}.${name}`;
+}
+
 /** The option keys every verifier takes besides its key material. */
 const COMMON_NOTIFICATION_KEYS = ["toleranceMs", "now", "replayStore"] as const;
 
@@ -207,7 +212,7 @@ export function checkNotificationOptions(
   ownKeys: readonly string[],
 ): Record<string, unknown> {
   return withValidationContext({ provider, operation: "notification" }, () => {
-    const field = (name: string) => (path === "" ? name : `${path}.${name}`);
+    const field = (name: string) => optionField(path, name);
     const record = ensurePlainObject(options, path === "" ? "options" : path);
     rejectUnknownKeys(record, [...ownKeys, ...COMMON_NOTIFICATION_KEYS], path);
     const { toleranceMs, now, replayStore } = record;
@@ -244,7 +249,7 @@ export function requireNotificationSecret(value: unknown, provider: Provider, pa
     throw new ValidationError({
       provider,
       operation: "notification",
-      field: path === "" ? "secret" : `${path}.secret`,
+      field: optionField(path, "secret"),
       rule: "required",
       reason: `must be a non-empty string (got ${value === "" ? "an empty string" : kindOf(value)})`,
     });

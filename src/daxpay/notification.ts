@@ -12,6 +12,7 @@ import {
   checkNotificationOptions,
   defaultReplayStore,
   type NotificationCheckOptions,
+  optionField,
   parseNotificationJson,
   rememberOnce,
   requireNotificationSecret,
@@ -60,7 +61,7 @@ export function checkDaxPayNotificationOptions(options: unknown, path = ""): voi
     throw new ValidationError({
       provider: "daxpay",
       operation: "notification",
-      field: path === "" ? "signType" : `${path}.signType`,
+      field: optionField(path, "signType"),
       rule: "enum:HMAC_SHA256|MD5",
       reason: "must be HMAC_SHA256 or MD5",
     });

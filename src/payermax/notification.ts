@@ -18,6 +18,7 @@ import {
   headerValue,
   type NotificationCheckOptions,
   type NotificationHeaders,
+  optionField,
   parseNotificationJson,
   rememberOnce,
   requireRawBody,
@@ -131,7 +132,7 @@ function typed(body: Record<string, unknown>): PayerMaxNotification {
  */
 export function checkPayerMaxNotificationOptions(options: unknown, path = ""): KeyObject {
   const record = checkNotificationOptions(options, "payermax", path, ["platformPublicKey"]);
-  const field = path === "" ? "platformPublicKey" : `${path}.platformPublicKey`;
+  const field = optionField(path, "platformPublicKey");
   const key = record.platformPublicKey;
   if (key === undefined || key === null || key === "") {
     throw new ValidationError({
